@@ -1,0 +1,156 @@
+// The servers under test, and starting / stopping each one as its own process group.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const HERO_HQ = "examples/hero-hq/dist/src/main.js";
+
+/**
+ * @typedef {object} ServerDef
+ * @property {string} name          id used by --peers and in the tables
+ * @property {string} label         what it is, for the report
+ * @property {string} entry         script path relative to the repo root, run with `node`
+ * @property {Record<string, string>} [env]
+ * @property {boolean} [stateless]  sessions live in the cookie (gets scenario e instead of d)
+ * @property {{ looseCookie?: boolean, stateless?: boolean }} check options for check.mjs
+ */
+
+/** @type {ServerDef[]} */
+export const SERVERS = [
+  { name: "raw-http", label: "node:http, hand-written (upper bound)", entry: "bench/peers/raw-http.mjs", check: {} },
+  {
+    name: "lauren",
+    label: "Lauren, Hero HQ, in-memory session store",
+    entry: HERO_HQ,
+    check: {},
+  },
+  {
+    name: "lauren-cookie",
+    label: "Lauren, Hero HQ, signed-cookie session store",
+    entry: HERO_HQ,
+    env: { HERO_HQ_SESSION_STORE: "cookie" },
+    stateless: true,
+    check: { stateless: true },
+  },
+  {
+    name: "fastify-session",
+    label: "fastify 5 + @fastify/cookie + @fastify/session (memory store)",
+    entry: "bench/peers/fastify-session.mjs",
+    check: { looseCookie: true },
+  },
+  {
+    name: "express-session",
+    label: "express 5 + express-session (MemoryStore)",
+    entry: "bench/peers/express-session.mjs",
+    check: { looseCookie: true },
+  },
+];
+
+/** True if the server's entry script exists (Hero HQ needs `npm run build` first). */
+export const isBuilt = (/** @type {ServerDef} */ def) => existsSync(join(REPO_ROOT, def.entry));
+
+/** @type {Set<import("node:child_process").ChildProcess>} every server still alive */
+const live = new Set();
+
+/** Kills every live server group at once (synchronous: safe in 'exit' handlers). */
+export function killAll() {
+  for (const child of live) {
+    try {
+      process.kill(-(/** @type {number} */ (child.pid)), "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  live.clear();
+}
+
+/** Asks the kernel for a free loopback port. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = /** @type {import("node:net").AddressInfo} */ (probe.address());
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * @typedef {{ def: ServerDef, pid: number, url: string, stop: () => Promise<void> }} RunningServer
+ */
+
+/**
+ * Starts a server in a new process group on a free loopback port and resolves once
+ * `GET /heroes/` answers (at most `timeoutMs`). Its stdout is discarded; the tail of stderr
+ * is kept for error messages.
+ * @param {ServerDef} def
+ * @param {{ timeoutMs?: number }} [opts]
+ * @returns {Promise<RunningServer>}
+ */
+export async function startServer(def, { timeoutMs = 20_000 } = {}) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [def.entry], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...def.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" },
+    detached: true, // own process group, so the whole group can be ended by its id
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  live.add(child);
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  /** @type {number | null} */
+  let exitCode = null;
+  const exited = new Promise((resolve) => {
+    child.once("exit", (code, signal) => {
+      exitCode = code ?? -1;
+      live.delete(child);
+      resolve(signal ?? code);
+    });
+  });
+
+  const stop = async () => {
+    if (exitCode !== null) return;
+    const signalGroup = (/** @type {NodeJS.Signals} */ sig) => {
+      try {
+        process.kill(-(/** @type {number} */ (child.pid)), sig);
+      } catch {
+        // group already gone
+      }
+    };
+    signalGroup("SIGTERM");
+    if ((await Promise.race([exited.then(() => true), sleep(3000).then(() => false)])) === false) {
+      signalGroup("SIGKILL");
+      await Promise.race([exited, sleep(2000)]);
+    }
+    signalGroup("SIGKILL"); // anything else left in the group
+    live.delete(child);
+  };
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exitCode !== null) break;
+    try {
+      const res = await fetch(`${url}/heroes/`, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.status < 500) return { def, pid: /** @type {number} */ (child.pid), url, stop };
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  await stop();
+  throw new Error(
+    `${def.name} did not answer GET /heroes/ within ${timeoutMs / 1000} s` +
+      (exitCode !== null ? ` (it exited with ${exitCode})` : "") +
+      (stderr ? `; its stderr ends with:\n${stderr}` : ""),
+  );
+}

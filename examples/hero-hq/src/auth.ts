@@ -1,0 +1,47 @@
+/** Who are you, really? Hero login with sessions (tutorial step 6). */
+
+// --8<-- [start:code]
+import { type Ctx, controller, get, inject, post, UnauthorizedError } from "lauren";
+import { z } from "zod";
+import { HeroRepository } from "./roster.js";
+
+// Declared once for the whole app: every session.get()/set() is typed by it.
+declare module "lauren" {
+  interface SessionData {
+    hero_id: number;
+    name: string;
+  }
+}
+
+export const LoginBody = z.object({ hero_id: z.number().int() }).meta({ id: "LoginBody" });
+
+@controller("/me")
+export class IdentityController {
+  private readonly roster = inject(HeroRepository);
+
+  @get("/")
+  whoami({ session }: Ctx) {
+    if (!session.has("hero_id")) return { identified: false };
+    return { identified: true, hero_id: session.get("hero_id"), name: session.get("name") };
+  }
+
+  @post("/login", { body: LoginBody, raises: [UnauthorizedError] })
+  login({ session, body }: Ctx<{ body: typeof LoginBody }>) {
+    const hero = this.roster.get(body.hero_id);
+    if (hero === undefined) {
+      throw new UnauthorizedError("no such hero to log in as", { hero_id: body.hero_id });
+    }
+    // A new session id whenever trust changes: the defence against session fixation.
+    session.regenerateId();
+    session.set("hero_id", hero.id);
+    session.set("name", hero.name);
+    return { welcome: hero.name };
+  }
+
+  @post("/logout")
+  logout({ session }: Ctx) {
+    session.invalidate();
+    return { farewell: true };
+  }
+}
+// --8<-- [end:code]

@@ -1,0 +1,44 @@
+/** The front desk: the HTTP controller for heroes (tutorial steps 1–5). */
+
+// --8<-- [start:code]
+import { type Ctx, controller, get, HttpError, inject, post, useGuards } from "lauren";
+import { z } from "zod";
+import { CreateHero, HeroOut } from "./models.js";
+import { HeroRepository } from "./roster.js";
+import { BadgeGuard } from "./security.js";
+
+/** Raised when someone asks for a hero who is not on the roster. */
+export class HeroNotFoundError extends HttpError {
+  static override status = 404;
+  static override code = "hero_not_found";
+}
+
+const HeroParams = z.object({
+  id: z.coerce.number({ error: "must be an integer" }).int({ error: "must be an integer" }),
+});
+
+@controller("/heroes", { tags: ["heroes"] })
+export class HeroController {
+  // The container hands every controller the same HeroRepository (step 3).
+  private readonly roster = inject(HeroRepository);
+
+  @get("/", { response: z.array(HeroOut) })
+  listHeroes(): HeroOut[] {
+    return this.roster.roster();
+  }
+
+  @get("/{id}", { params: HeroParams, response: HeroOut, raises: [HeroNotFoundError] })
+  getHero({ params }: Ctx<{ params: typeof HeroParams }>): HeroOut {
+    const hero = this.roster.get(params.id);
+    if (hero === undefined) throw new HeroNotFoundError("no such hero", { id: params.id });
+    return hero;
+  }
+
+  // Recruiting changes the roster, so the bouncer checks a badge first (step 5).
+  @post("/", { body: CreateHero, status: 201, response: HeroOut })
+  @useGuards(BadgeGuard)
+  recruit({ body }: Ctx<{ body: typeof CreateHero }>): HeroOut {
+    return this.roster.recruit(body);
+  }
+}
+// --8<-- [end:code]

@@ -1,0 +1,90 @@
+/** Mission Control: a live status feed, dispatch in the background and team comms (tutorial step 7). */
+
+// --8<-- [start:code]
+import {
+  BroadcastGroup,
+  type Ctx,
+  controller,
+  EventStream,
+  get,
+  inject,
+  injectable,
+  onConnect,
+  onDisconnect,
+  onMessage,
+  post,
+  ServerSentEvent,
+  type WsCtx,
+  wsController,
+} from "lauren";
+import { z } from "zod";
+
+/** Who has been dispatched: one log for the whole app. */
+@injectable()
+export class MissionLog {
+  readonly dispatched: string[] = [];
+
+  record(hero: string): void {
+    this.dispatched.push(hero);
+  }
+}
+
+const DispatchQuery = z.object({ hero: z.string().min(1) });
+
+@controller("/missions")
+export class MissionControlController {
+  private readonly log = inject(MissionLog);
+
+  // A live feed: each yielded event reaches the client as soon as it is produced.
+  @get("/feed")
+  feed(): EventStream {
+    async function* statusReports() {
+      for (let sector = 1; sector <= 3; sector++) {
+        yield new ServerSentEvent({ event: "status", data: `all quiet on sector ${sector}` });
+      }
+      yield new ServerSentEvent({ event: "close", data: "stand down" });
+    }
+    return new EventStream(statusReports());
+  }
+
+  // Answer 202 now; the log is written after the response has gone out.
+  @post("/dispatch", { query: DispatchQuery, status: 202 })
+  dispatch({ query, tasks }: Ctx<{ query: typeof DispatchQuery }>) {
+    tasks.add((hero: string) => this.log.record(hero), query.hero);
+    return { dispatched: query.hero };
+  }
+
+  @get("/log")
+  missionLog() {
+    return { dispatched: this.log.dispatched };
+  }
+}
+
+/** HQ's comms channel. BroadcastGroup is a plain class: subclass it to get an injectable room. */
+@injectable()
+export class CommsRoom extends BroadcastGroup {}
+
+const ChatMessage = z.object({ text: z.string().max(500) });
+
+// One CommsGateway is built per connection; the CommsRoom singleton is shared by all of them.
+@wsController("/comms")
+export class CommsGateway {
+  private readonly room = inject(CommsRoom);
+
+  @onConnect
+  async join({ ws }: WsCtx) {
+    await this.room.subscribe("hq", ws);
+  }
+
+  // {"event":"chat","text":"assemble!"} reaches every hero on the channel, the sender included.
+  @onMessage("chat", { data: ChatMessage })
+  async chat({ data }: WsCtx<z.infer<typeof ChatMessage>>) {
+    await this.room.broadcast("hq", { chat: data.text });
+  }
+
+  @onDisconnect
+  async leave({ ws }: WsCtx) {
+    await this.room.unsubscribeAll(ws);
+  }
+}
+// --8<-- [end:code]

@@ -1,0 +1,98 @@
+/**
+ * The docs UI in a real browser: Hero HQ on a real socket, Chromium through playwright-core.
+ * Swagger UI must render every operation, load nothing from outside 127.0.0.1 (no CDN, no
+ * online validator), break no rule of its Content-Security-Policy, and "Try it out" must
+ * reach the app. Skipped only when Chromium is not installed.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { chromium } from "playwright-core";
+import { buildApp } from "../src/main.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+test("Swagger UI renders Hero HQ from our own origin and Try it out reaches the app", {
+  skip: existsSync(CHROMIUM) ? false : "Chromium not installed: apt-get install chromium",
+  timeout: 120_000,
+}, async (t) => {
+  const app = buildApp({ logger: false });
+  const { url } = await app.listen({ port: 0, host: "127.0.0.1" });
+  const profile = mkdtempSync(join(tmpdir(), "lauren-docs-ui-"));
+  t.after(async () => {
+    await app.shutdown();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  const recruited = await fetch(`${url}/heroes/`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-hq-badge": "hq-badge-007" },
+    body: JSON.stringify({ name: "Captain Singleton", power: "being the only one", wattage: 9000 }),
+  });
+  assert.equal(recruited.status, 201);
+
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  t.after(() => context.close());
+  const requests: string[] = [];
+  const problems: string[] = [];
+  context.on("request", (request) => requests.push(request.url()));
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on("console", (message) => {
+    if (message.type() === "error" || /Content.Security.Policy/i.test(message.text())) problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+  // Chromium reports CSP violations to the log, not the console API: collect them in the page.
+  // (A string: this package type-checks without the DOM library.)
+  await page.addInitScript({
+    content: `globalThis.cspViolations = [];
+        document.addEventListener("securitypolicyviolation", (e) => cspViolations.push(e.violatedDirective + " blocked " + e.blockedURI));`,
+  });
+
+  await page.goto(`${url}/docs`);
+  await page.getByText("/heroes/{id}", { exact: true }).waitFor({ timeout: 30_000 });
+  await page.locator("#operations-tag-heroes").waitFor();
+  for (const path of ["/heroes/", "/me/login", "/missions/dispatch"]) {
+    assert.ok((await page.getByText(path, { exact: true }).count()) > 0, `${path} is listed`);
+  }
+
+  // Try it out: GET /heroes/ through the UI, answered by the app.
+  const operation = page.locator("#operations-heroes-HeroController_listHeroes");
+  await operation.locator(".opblock-summary").first().click();
+  await operation.getByRole("button", { name: "Try it out" }).click();
+  const answered = page.waitForResponse((res) => res.url() === `${url}/heroes/` && res.request().method() === "GET");
+  await operation.getByRole("button", { name: "Execute" }).click();
+  assert.equal((await answered).status(), 200);
+  await operation.locator(".live-responses-table").getByText("Captain Singleton").first().waitFor();
+
+  // The recruit operation shows the bouncer's codes; a model expands in the Schemas section.
+  const recruit = page.locator("#operations-heroes-HeroController_recruit");
+  await recruit.locator(".opblock-summary").first().click();
+  await recruit.getByText("villain_detected", { exact: false }).first().waitFor();
+  const model = page.locator("section.models article", { hasText: "CreateHero" }).first();
+  await model.getByRole("button", { name: "CreateHero" }).click();
+  await model.getByText("wattage").first().waitFor();
+
+  const shot = join(tmpdir(), "docs.png");
+  await page.screenshot({ path: shot, fullPage: true });
+  t.diagnostic(`screenshot: ${shot}`);
+
+  const origin = new URL(url).origin;
+  // data: URLs (Swagger UI's CSS icons) are not network requests.
+  const outside = requests.filter((r) => !r.startsWith("data:") && new URL(r).origin !== origin);
+  assert.deepEqual(outside, [], "every request went to the app");
+  assert.ok(requests.includes(`${origin}/openapi.json`), "the document was fetched from the app");
+  assert.deepEqual(problems, [], "no console errors");
+  assert.deepEqual(await page.evaluate("globalThis.cspViolations"), [], "no CSP violations");
+});

@@ -1,0 +1,187 @@
+/**
+ * Turns controllers into one precompiled record per route: the bound handler, its guards,
+ * which inputs to validate and whether it touches the session. The dispatcher branches on
+ * these fields (null = skip) and never reads decorator metadata at request time.
+ */
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { CONTROLLER, ROUTE } from "../decorators/kinds.js";
+import type { ControllerMeta, ControllerOptions } from "../decorators/controller.js";
+import type { RouteMeta, RouteOptions } from "../decorators/routes.js";
+import type { Container } from "../di/container.js";
+import { Scope } from "../di/providers.js";
+import type { Class } from "../di/token.js";
+import { InvalidGuardError, InvalidModuleError } from "../errors/index.js";
+import type { RouteDescriptor } from "../guards/execution-context.js";
+import type { Guard, GuardLike } from "../guards/types.js";
+import type { ContextRoute } from "../http/handler-context.js";
+import { type ClassMeta, readMeta } from "../metadata/index.js";
+import type { CompiledModule } from "../modules/index.js";
+import { declaredScope } from "../modules/index.js";
+import { joinPath, normalise, Router } from "../routing/index.js";
+
+export interface GuardEntry {
+  readonly name: string;
+  /** Ready instance, or null when the guard is request-scoped and resolved per request. */
+  readonly instance: Guard | null;
+  readonly cls: Class<Guard> | null;
+}
+
+export interface CompiledRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly descriptor: RouteDescriptor;
+  readonly contextRoute: ContextRoute;
+  readonly controller: object;
+  readonly handler: (ctx: unknown) => unknown;
+  readonly guards: readonly GuardEntry[] | null;
+  readonly body: StandardSchemaV1 | null;
+  readonly params: StandardSchemaV1 | null;
+  readonly query: StandardSchemaV1 | null;
+  readonly headers: StandardSchemaV1 | null;
+  readonly status: number;
+  readonly sessions: boolean;
+  /** Declared parameter names when they differ from the router's for the same path shape. */
+  paramNames: readonly string[] | null;
+  readonly options: RouteOptions;
+  readonly controllerOptions: ControllerOptions;
+  readonly module: CompiledModule;
+}
+
+export interface RouteCompileInput {
+  modules: readonly CompiledModule[];
+  container: Container;
+  globalGuards: readonly GuardLike[];
+  sessionsEnabled: boolean;
+}
+
+function isGuardInstance(g: GuardLike): g is Guard {
+  return typeof g === "object" && g !== null;
+}
+
+export class GuardFactory {
+  readonly #cache = new Map<string, GuardEntry>();
+  constructor(readonly container: Container) {}
+
+  entry(guard: GuardLike, module: CompiledModule, usedBy: string): GuardEntry {
+    if (isGuardInstance(guard)) {
+      if (typeof guard.canActivate !== "function") throw missingCanActivate(guard.constructor?.name ?? "guard object", usedBy);
+      return { name: guard.constructor?.name ?? "guard", instance: guard, cls: null };
+    }
+    if (typeof guard !== "function" || typeof guard.prototype?.canActivate !== "function") {
+      throw missingCanActivate((guard as { name?: string })?.name ?? String(guard), usedBy);
+    }
+    const key = `${module.name}\u0000${guard.name}`;
+    const cached = this.#cache.get(key);
+    if (cached !== undefined && cached.cls === guard) return cached;
+    const record = this.container.lookup(module, guard);
+    const scope = record?.scope ?? declaredScope(guard);
+    const entry: GuardEntry =
+      scope === Scope.REQUEST && record !== undefined
+        ? { name: guard.name, instance: null, cls: guard }
+        : {
+            name: guard.name,
+            instance: record !== undefined ? this.container.get(module, guard, usedBy) : this.container.construct(module, guard),
+            cls: guard,
+          };
+    this.#cache.set(key, entry);
+    return entry;
+  }
+}
+
+function missingCanActivate(name: string, usedBy: string): InvalidGuardError {
+  return new InvalidGuardError(
+    `${name} is used as a guard by ${usedBy} but has no canActivate(ctx) method. ` +
+      "Add canActivate(ctx) returning a boolean (or a promise of one).",
+  );
+}
+
+export function compileRoutes(input: RouteCompileInput): { router: Router<CompiledRoute>; routes: CompiledRoute[] } {
+  const router = new Router<CompiledRoute>();
+  const routes: CompiledRoute[] = [];
+  const guards = new GuardFactory(input.container);
+  for (const module of input.modules) {
+    for (const cls of module.controllers) {
+      const meta = readMeta(cls);
+      const ctrl = meta?.kinds.get(CONTROLLER) as ControllerMeta | undefined;
+      if (meta === undefined || ctrl === undefined) {
+        if (isOtherController(meta)) continue;
+        throw new InvalidModuleError(`${module.name} lists ${cls.name} as a controller, but it has no @controller("/prefix") decorator.`);
+      }
+      const instance = input.container.construct(module, cls) as Record<string | symbol, unknown>;
+      for (const [name, methodMeta] of meta.methods) {
+        const routeMeta = methodMeta.kinds.get(ROUTE) as RouteMeta | undefined;
+        if (routeMeta === undefined) continue;
+        const compiled = compileRoute({ input, module, cls, meta, ctrl, instance, name, routeMeta, guards });
+        const entry = router.add(compiled.method, compiled.path, compiled, (r) => r.contextRoute.label, compiled.contextRoute.label);
+        const own = normalise(compiled.path).params;
+        if (own.join("/") !== entry.paramNames.join("/")) compiled.paramNames = own;
+        routes.push(compiled);
+      }
+    }
+  }
+  return { router, routes };
+}
+
+/** Controllers of other kinds (WebSocket gateways) are compiled elsewhere. */
+const otherControllerKinds = new Set<symbol>();
+export function registerControllerKind(kind: symbol): void {
+  otherControllerKinds.add(kind);
+}
+function isOtherController(meta: ClassMeta | undefined): boolean {
+  if (meta === undefined) return false;
+  for (const kind of otherControllerKinds) if (meta.kinds.has(kind)) return true;
+  return false;
+}
+
+interface OneRoute {
+  input: RouteCompileInput;
+  module: CompiledModule;
+  cls: Class<unknown>;
+  meta: ClassMeta;
+  ctrl: ControllerMeta;
+  instance: Record<string | symbol, unknown>;
+  name: string | symbol;
+  routeMeta: RouteMeta;
+  guards: GuardFactory;
+}
+
+function compileRoute(r: OneRoute): CompiledRoute {
+  const { routeMeta, ctrl, cls, meta, name } = r;
+  const methodMeta = meta.methods.get(name);
+  const handler = r.instance[name];
+  const handlerName = String(name);
+  const path = joinPath(ctrl.prefix, routeMeta.path);
+  const label = `${routeMeta.method} ${path} (${cls.name}.${handlerName})`;
+  if (typeof handler !== "function") throw new InvalidModuleError(`${label} is not a method.`);
+  const options = routeMeta.options;
+  const sessions = r.input.sessionsEnabled && options.sessions !== false && ctrl.options.sessions !== false;
+  const metadata = new Map(meta.values);
+  for (const [k, v] of methodMeta?.values ?? []) metadata.set(k, v);
+  const guardList = [...r.input.globalGuards, ...meta.guards, ...(methodMeta?.guards ?? [])].map((g) =>
+    r.guards.entry(g as GuardLike, r.module, label),
+  );
+  const sessionsOffReason = sessions
+    ? null
+    : !r.input.sessionsEnabled
+      ? "sessions are off: pass sessions: { secret } to LaurenFactory.create() to turn them on"
+      : "this route opts out of sessions ({ sessions: false }): remove that option to use the session here";
+  return {
+    method: routeMeta.method,
+    path,
+    descriptor: { controller: cls, controllerName: cls.name, handlerName, method: routeMeta.method, route: path, metadata },
+    contextRoute: { label, scope: r.module, sessionsOffReason },
+    controller: r.instance,
+    handler: handler as (ctx: unknown) => unknown,
+    guards: guardList.length === 0 ? null : guardList,
+    body: options.body ?? null,
+    params: options.params ?? null,
+    query: options.query ?? null,
+    headers: options.headers ?? null,
+    status: options.status ?? 200,
+    sessions,
+    paramNames: null,
+    options,
+    controllerOptions: ctrl.options,
+    module: r.module,
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * The request pipeline, shared by the HTTP server and the TestClient:
+ * route → session load → guards → params/query/headers → body → handler → session persist
+ * → response → background tasks. Each step is skipped when the compiled route says so.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Container } from "../di/container.js";
+import {
+  ForbiddenError,
+  type HttpError,
+  MethodNotAllowedError,
+  RouteNotFoundError,
+  ServiceUnavailableError,
+  toHttpError,
+} from "../errors/index.js";
+import { ExecutionContext } from "../guards/execution-context.js";
+import type { Guard } from "../guards/types.js";
+import type { AppSession } from "../http/context.js";
+import { HandlerContext } from "../http/handler-context.js";
+import { readJsonBody } from "../http/json-body.js";
+import { HttpResponse, type ResponseEnv } from "../http/reply.js";
+import { LaurenRequest } from "../http/request.js";
+import { writeBody, writeError, writeJson } from "../http/send.js";
+import type { BackgroundTasks } from "../http/tasks.js";
+import type { Router } from "../routing/index.js";
+import type { SessionEngine } from "../sessions/index.js";
+import { validate } from "../validation/index.js";
+import type { CompiledRoute } from "./compile-routes.js";
+import type { Logger } from "./logger.js";
+import type { ResolvedOptions } from "./options.js";
+
+export interface DispatchDeps {
+  router: Router<CompiledRoute>;
+  sessions: SessionEngine | null;
+  container: Container;
+  logger: Logger;
+  options: ResolvedOptions;
+}
+
+export class Dispatcher {
+  readonly #deps: DispatchDeps;
+  readonly #router: Router<CompiledRoute>;
+  /** Requests being handled now; shutdown waits for this to reach zero. */
+  inFlight = 0;
+  /** Background task runs not finished yet. */
+  readonly pendingTasks = new Set<Promise<void>>();
+  /** Set by shutdown: new requests get 503 and the connection is closed. */
+  draining = false;
+  readonly #idleWaiters: (() => void)[] = [];
+  /** Aborted when the app shuts down: streams end, sockets close. */
+  readonly shutdown = new AbortController();
+
+  readonly #env: ResponseEnv;
+
+  constructor(deps: DispatchDeps) {
+    this.#deps = deps;
+    this.#env = { signal: this.shutdown.signal, logger: deps.logger };
+    this.#router = deps.router;
+  }
+
+  /** node:http request listener. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (this.draining) {
+      const err = new ServiceUnavailableError("server is shutting down", {}, { headers: { connection: "close", "retry-after": "1" } });
+      writeError(res, err, null);
+      return;
+    }
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q === -1 ? url : url.slice(0, q);
+    const method = req.method ?? "GET";
+    const match = this.#router.find(path);
+    if (match === null) {
+      writeError(res, new RouteNotFoundError(`No route matches ${method} ${path}`), null);
+      return;
+    }
+    const { entry } = match;
+    let route = entry.methods.get(method);
+    if (route === undefined) {
+      if (method === "HEAD") route = entry.methods.get("GET");
+      else if (method === "OPTIONS") {
+        writeBody(res, 204, null, ["allow", entry.allow], null, null);
+        return;
+      }
+      if (route === undefined) {
+        const err = new MethodNotAllowedError(`${method} not allowed for ${path}`, { allow: entry.allowList }, { headers: { allow: entry.allow } });
+        writeError(res, err, null);
+        return;
+      }
+    }
+    let params = match.params;
+    if (route.paramNames !== null) params = remap(params, entry.paramNames, route.paramNames);
+    this.inFlight++;
+    this.#run(route, req, res, params, path, q === -1 ? "" : url.slice(q + 1)).then(this.#done, this.#crashed);
+  };
+
+  /** Last resort: #run handles every error itself, so this only sees a failing error write. */
+  readonly #crashed = (err: unknown): void => {
+    this.#deps.logger.error("failed to write a response", { error: err });
+    this.#done();
+  };
+
+  readonly #done = (): void => {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+  };
+
+  /** Resolves when no request is in flight and no task is running. */
+  async idle(): Promise<void> {
+    while (this.inFlight > 0 || this.pendingTasks.size > 0) {
+      if (this.inFlight > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      await Promise.allSettled([...this.pendingTasks]);
+    }
+  }
+
+  async #run(
+    route: CompiledRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+    params: Readonly<Record<string, string>>,
+    path: string,
+    rawQuery: string,
+  ): Promise<void> {
+    const { options, sessions } = this.#deps;
+    const request = new LaurenRequest(req, path, rawQuery, options.maxBodySize, options.trustProxy);
+    const ctx = new HandlerContext(request, params, route.contextRoute, this.#deps.container);
+    let session: AppSession | null = null;
+    try {
+      if (route.sessions) {
+        const loaded = (sessions as SessionEngine).load(req.headers.cookie);
+        session = (loaded instanceof Promise ? await loaded : loaded) as AppSession;
+        ctx.loadedSession = session;
+      }
+      if (route.guards !== null) await runGuards(route, ctx);
+      if (route.params !== null) ctx.params = (await validate(route.params, "path", params)) as Record<string, string>;
+      if (route.query !== null) ctx.query = await validate(route.query, "query", request.query);
+      if (route.headers !== null) ctx.headers = await validate(route.headers, "header", req.headers);
+      if (route.body !== null) ctx.body = await validate(route.body, "body", await readJsonBody(request));
+      let result = route.handler.call(route.controller, ctx);
+      if (result instanceof Promise) result = await result;
+      const cookie = session === null ? null : await (sessions as SessionEngine).commit(session);
+      if (result instanceof HttpResponse) await result.writeTo(res, cookie, this.#env);
+      else if (result === undefined) writeBody(res, route.status === 200 ? 204 : route.status, null, [], cookie, null);
+      else writeJson(res, route.status, JSON.stringify(result), cookie);
+      // Only a request that succeeded runs its tasks: after an error the client may retry,
+      // and the work would then happen twice.
+      const tasks = ctx.queuedTasks;
+      if (tasks !== null && tasks.size > 0) this.#schedule(tasks);
+    } catch (thrown) {
+      try {
+        await this.#fail(route, res, thrown, session);
+      } catch (writeError) {
+        res.destroy();
+        throw writeError;
+      }
+    }
+  }
+
+  async #fail(route: CompiledRoute, res: ServerResponse, thrown: unknown, session: AppSession | null): Promise<void> {
+    let { error, unexpected } = toHttpError(thrown);
+    if (unexpected) this.#deps.logger.error(`unhandled error in ${route.contextRoute.label}`, { error: thrown });
+    let cookie: string | null = null;
+    if (session !== null && !unexpected && error.status < 500) {
+      try {
+        cookie = await (this.#deps.sessions as SessionEngine).commit(session);
+      } catch (commitError) {
+        ({ error, unexpected } = toHttpError(commitError));
+        if (unexpected) this.#deps.logger.error(`session persist failed in ${route.contextRoute.label}`, { error: commitError });
+      }
+    }
+    if (res.headersSent) {
+      // A streaming response failed midway: the status is gone, so cut the stream.
+      res.destroy();
+      return;
+    }
+    writeError(res, error as HttpError, cookie);
+  }
+
+  #schedule(tasks: BackgroundTasks): void {
+    const run = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => tasks.run(this.#deps.logger))
+      .finally(() => this.pendingTasks.delete(run));
+    this.pendingTasks.add(run);
+  }
+}
+
+async function runGuards(route: CompiledRoute, ctx: HandlerContext): Promise<void> {
+  const ec = new ExecutionContext(ctx, route.descriptor);
+  for (const entry of route.guards ?? []) {
+    const guard = entry.instance ?? (ctx.resolve(entry.cls as never) as Guard);
+    let allowed = guard.canActivate(ec);
+    if (typeof allowed !== "boolean") allowed = await allowed;
+    if (allowed !== true) throw new ForbiddenError(`access denied by ${entry.name}`, { guard: entry.name });
+  }
+}
+
+function remap(
+  params: Readonly<Record<string, string>>,
+  from: readonly string[],
+  to: readonly string[],
+): Readonly<Record<string, string>> {
+  const out: Record<string, string> = Object.create(null);
+  for (let i = 0; i < to.length; i++) out[to[i] as string] = params[from[i] as string] as string;
+  return out;
+}

@@ -1,0 +1,62 @@
+import type { Provider } from "../di/providers.js";
+import { ConfigurationError } from "../errors/index.js";
+import type { GuardLike } from "../guards/types.js";
+import type { SessionOptions } from "../sessions/index.js";
+import type { Logger } from "./logger.js";
+
+export interface OpenApiInfo {
+  title?: string;
+  version?: string;
+  description?: string;
+}
+
+export interface LaurenOptions {
+  /** Largest request body read, in bytes (413 beyond). Default 1 MiB. */
+  maxBodySize?: number;
+  /** Guards that run before every route's own guards. */
+  globalGuards?: readonly GuardLike[];
+  /** Providers visible to every module. */
+  globalProviders?: readonly Provider[];
+  /** Where framework logs go; `false` silences them. Default: the console. */
+  logger?: Logger | false;
+  /** Turns sessions on; see the sessions guide. */
+  sessions?: SessionOptions;
+  /** Trust `X-Forwarded-*` headers (only behind a proxy you control). Default false. */
+  trustProxy?: boolean;
+  /** Serve the OpenAPI document at this path (e.g. "/openapi.json"). */
+  openapiUrl?: string | null;
+  /** Serve the docs UI at this path (e.g. "/docs"); needs `openapiUrl`. */
+  docsUrl?: string | null;
+  openapiInfo?: OpenApiInfo;
+  /** Milliseconds `shutdown()` waits for in-flight requests and tasks. Default 10 000. */
+  shutdownTimeout?: number;
+  /** Milliseconds each lifecycle hook may take before it is reported and skipped. Default 10 000. */
+  hookTimeout?: number;
+}
+
+export interface ResolvedOptions {
+  maxBodySize: number;
+  trustProxy: boolean;
+  shutdownTimeout: number;
+  hookTimeout: number;
+}
+
+function positiveInt(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+    throw new ConfigurationError(`${name} must be a positive whole number, got ${String(value)}. Remove it for the default (${fallback}).`);
+  }
+  return value;
+}
+
+export function resolveOptions(options: LaurenOptions): ResolvedOptions {
+  if (options.docsUrl && !options.openapiUrl) {
+    throw new ConfigurationError(`docsUrl ${options.docsUrl} needs the OpenAPI document: set openapiUrl too (e.g. "/openapi.json").`);
+  }
+  return {
+    maxBodySize: positiveInt("maxBodySize", options.maxBodySize, 1024 * 1024),
+    trustProxy: options.trustProxy ?? false,
+    shutdownTimeout: positiveInt("shutdownTimeout", options.shutdownTimeout, 10_000),
+    hookTimeout: positiveInt("hookTimeout", options.hookTimeout, 10_000),
+  };
+}

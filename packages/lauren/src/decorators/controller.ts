@@ -1,0 +1,24 @@
+import type { Class } from "../di/token.js";
+import { metaFrom } from "../metadata/index.js";
+import { CONTROLLER } from "./kinds.js";
+import { assertCalled } from "./usage.js";
+
+export interface ControllerOptions {
+  /** OpenAPI tags for every route of the controller. */
+  tags?: readonly string[];
+  /** `false` turns session handling off for every route of the controller. */
+  sessions?: boolean;
+}
+
+export interface ControllerMeta {
+  prefix: string;
+  options: ControllerOptions;
+}
+
+/** Declares an HTTP controller; it is built once, at start-up, by the container. */
+export function controller(prefix = "", options: ControllerOptions = {}) {
+  assertCalled("controller", prefix, arguments[1], '@controller("/heroes")');
+  return (_target: Class<unknown>, context: ClassDecoratorContext): void => {
+    metaFrom(context.metadata).kinds.set(CONTROLLER, { prefix, options } satisfies ControllerMeta);
+  };
+}

@@ -1,0 +1,25 @@
+import { DecoratorUsageError } from "../errors/index.js";
+import { metaFrom } from "../metadata/index.js";
+import { POST_CONSTRUCT, PRE_DESTRUCT } from "./kinds.js";
+import { assertKind } from "./usage.js";
+
+type Hook = (this: unknown) => unknown;
+
+function hookDecorator(name: string, kind: symbol) {
+  return (_method: Hook, context: ClassMethodDecoratorContext): void => {
+    if (typeof context !== "object" || context === null) {
+      // Reached through `@postConstruct()`: the call runs with no method to decorate.
+      throw new DecoratorUsageError(`@${name} takes no arguments: write @${name} above a method, without parentheses.`);
+    }
+    assertKind(name, context, ["method"]);
+    if (context.static) throw new DecoratorUsageError(`@${name} cannot decorate a static method.`);
+    const meta = metaFrom(context.metadata);
+    const hooks = (meta.kinds.get(kind) as (string | symbol)[] | undefined) ?? [];
+    meta.kinds.set(kind, [...hooks, context.name]);
+  };
+}
+
+/** Runs the method at `app.startup()`, after the instance's dependencies ran theirs. */
+export const postConstruct = hookDecorator("postConstruct", POST_CONSTRUCT);
+/** Runs the method at `app.shutdown()`, in reverse start-up order, with a timeout. */
+export const preDestruct = hookDecorator("preDestruct", PRE_DESTRUCT);

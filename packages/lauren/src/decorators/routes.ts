@@ -1,0 +1,59 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { HttpErrorClass } from "../errors/index.js";
+import type { Ctx } from "../http/context.js";
+import { methodMetaFrom } from "../metadata/index.js";
+import type { RouteSchemas } from "../validation/types.js";
+import { ROUTE } from "./kinds.js";
+import { assertCalled, assertKind } from "./usage.js";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface RouteOptions extends RouteSchemas {
+  /** Status for a plain returned value (201 for a create). Defaults to 200. */
+  status?: number;
+  /** `false` skips session load and persist (health checks, public assets). */
+  sessions?: boolean;
+  /** Errors the handler may throw, documented in OpenAPI with their status and code. */
+  raises?: readonly HttpErrorClass[];
+  /** Schema of the success body, for OpenAPI. */
+  response?: StandardSchemaV1;
+  summary?: string;
+  description?: string;
+  tags?: readonly string[];
+  /** Leave the route out of the OpenAPI document. */
+  hidden?: boolean;
+}
+
+export interface RouteMeta {
+  method: HttpMethod;
+  path: string;
+  options: RouteOptions;
+}
+
+/**
+ * The decorator's parameter type ties the handler to the route's schemas: a handler whose
+ * context type disagrees with `options` is not assignable, so it does not compile.
+ */
+export type RouteDecorator<O extends RouteOptions> = <This, R>(
+  target: (this: This, ctx: Ctx<O>) => R,
+  context: ClassMethodDecoratorContext<This, (this: This, ctx: Ctx<O>) => R>,
+) => void;
+
+function route(method: HttpMethod) {
+  const name = method.toLowerCase();
+  return <const O extends RouteOptions = {}>(path = "/", options?: O): RouteDecorator<NoInfer<O>> => {
+    assertCalled(name, path, options, `@${name}("/path")`);
+    return (_target, context) => {
+      assertKind(name, context, ["method"]);
+      const meta = methodMetaFrom(context.metadata, context.name);
+      meta.kinds.set(ROUTE, { method, path, options: options ?? {} } satisfies RouteMeta);
+    };
+  };
+}
+
+export const get = route("GET");
+export const post = route("POST");
+export const put = route("PUT");
+export const patch = route("PATCH");
+/** `delete` is a keyword, so the decorator is exported as `del` and as `delete` by name. */
+export const del = route("DELETE");

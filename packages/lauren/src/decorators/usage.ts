@@ -1,0 +1,22 @@
+import { DecoratorUsageError } from "../errors/index.js";
+
+/**
+ * With standard decorators `@controller` (bare) calls `controller(Class, context)`; the
+ * factory would then silently return a no-op. Spot that shape and say how to write it.
+ */
+export function assertCalled(name: string, first: unknown, second: unknown, example: string): void {
+  if (
+    typeof first === "function" &&
+    typeof second === "object" &&
+    second !== null &&
+    typeof (second as { kind?: unknown }).kind === "string"
+  ) {
+    throw new DecoratorUsageError(`@${name} must be called with its arguments: write ${example}, not @${name}.`);
+  }
+}
+
+export function assertKind(name: string, context: { kind: string }, allowed: readonly string[]): void {
+  if (!allowed.includes(context.kind)) {
+    throw new DecoratorUsageError(`@${name} cannot decorate a ${context.kind}; use it on a ${allowed.join(" or ")}.`);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The request as handlers and guards see it: a thin wrapper over node's IncomingMessage
+ * that parses query, cookies and body only when first asked, and enforces the body limit.
+ */
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { parse as parseQuery } from "node:querystring";
+import { parse as parseCookies } from "cookie";
+import { PayloadTooLargeError } from "../errors/index.js";
+
+export type ParsedQuery = Readonly<Record<string, string | string[] | undefined>>;
+
+const EMPTY_BUFFER = Buffer.alloc(0);
+
+export class LaurenRequest {
+  readonly raw: IncomingMessage;
+  readonly method: string;
+  /** The path without the query string, as sent (not decoded). */
+  readonly path: string;
+  readonly #rawQuery: string;
+  readonly #maxBodySize: number;
+  readonly #trustProxy: boolean;
+  #query: ParsedQuery | undefined = undefined;
+  #cookies: Readonly<Record<string, string | undefined>> | undefined = undefined;
+  #body: Promise<Buffer> | undefined = undefined;
+
+  constructor(raw: IncomingMessage, path: string, rawQuery: string, maxBodySize: number, trustProxy: boolean) {
+    this.raw = raw;
+    this.method = raw.method ?? "GET";
+    this.path = path;
+    this.#rawQuery = rawQuery;
+    this.#maxBodySize = maxBodySize;
+    this.#trustProxy = trustProxy;
+  }
+
+  /** The full request target (path and query), as sent. */
+  get url(): string {
+    return this.raw.url ?? "/";
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.raw.headers;
+  }
+
+  /** One header, lower-case name; repeated headers are joined with ", ". */
+  header(name: string): string | undefined {
+    const value = this.raw.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  get query(): ParsedQuery {
+    this.#query ??= this.#rawQuery === "" ? Object.freeze(Object.create(null)) : parseQuery(this.#rawQuery);
+    return this.#query as ParsedQuery;
+  }
+
+  get cookies(): Readonly<Record<string, string | undefined>> {
+    const header = this.raw.headers.cookie;
+    this.#cookies ??= header === undefined ? Object.freeze(Object.create(null)) : parseCookies(header);
+    return this.#cookies as Readonly<Record<string, string | undefined>>;
+  }
+
+  /** The client address; the first `X-Forwarded-For` entry when the app trusts its proxy. */
+  get ip(): string | undefined {
+    if (this.#trustProxy) {
+      const forwarded = this.header("x-forwarded-for");
+      if (forwarded !== undefined) return forwarded.split(",")[0]?.trim();
+    }
+    return this.raw.socket?.remoteAddress;
+  }
+
+  /** The raw body, at most `maxBodySize` bytes (413 beyond); read once and cached. */
+  bytes(): Promise<Buffer> {
+    this.#body ??= readBody(this.raw, this.#maxBodySize);
+    return this.#body;
+  }
+
+  async text(): Promise<string> {
+    return (await this.bytes()).toString("utf8");
+  }
+}
+
+function tooLarge(limit: number): PayloadTooLargeError {
+  // The unread rest of the body would otherwise be drained to keep the connection alive.
+  return new PayloadTooLargeError(`body exceeds ${limit} bytes`, { max_body_size: limit }, { headers: { connection: "close" } });
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = req.headers["content-length"];
+  if (declared !== undefined) {
+    const length = Number(declared);
+    if (length > limit) return Promise.reject(tooLarge(limit));
+    if (length === 0) return Promise.resolve(EMPTY_BUFFER);
+  }
+  if (req.readableEnded) return Promise.resolve(EMPTY_BUFFER);
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = (): void => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(err);
+    };
+    const onClose = (): void => {
+      if (!req.complete) onError(new Error("client closed the connection before sending the whole body"));
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onClose);
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * Writing responses. Headers go out in one `writeHead` call with a flat array, in a fixed
+ * order (content-type, extras, set-cookie, content-length last), which is both what the
+ * original framework sends and the cheapest form for node:http.
+ */
+import type { ServerResponse } from "node:http";
+import { errorBody, type HttpError } from "../errors/index.js";
+
+const JSON_TYPE = "application/json";
+
+export function writeJson(res: ServerResponse, status: number, json: string, setCookie: string | null): void {
+  const headers =
+    setCookie === null
+      ? ["content-type", JSON_TYPE, "content-length", String(Buffer.byteLength(json))]
+      : ["content-type", JSON_TYPE, "set-cookie", setCookie, "content-length", String(Buffer.byteLength(json))];
+  res.writeHead(status, headers);
+  res.end(json);
+}
+
+export function writeBody(
+  res: ServerResponse,
+  status: number,
+  type: string | null,
+  extra: readonly (string | number | readonly string[])[],
+  setCookie: string | null,
+  payload: string | Buffer | null,
+): void {
+  const headers: (string | number | readonly string[])[] = [];
+  if (type !== null) headers.push("content-type", type);
+  headers.push(...extra);
+  if (setCookie !== null) headers.push("set-cookie", setCookie);
+  if (payload !== null) headers.push("content-length", String(Buffer.byteLength(payload)));
+  else if (status !== 204 && status !== 304 && !(status >= 100 && status < 200)) headers.push("content-length", "0");
+  res.writeHead(status, flatten(headers));
+  res.end(payload ?? undefined);
+}
+
+/**
+ * writeHead's array form takes name/value pairs. A name given more than once (an array value,
+ * or a reply's Set-Cookie next to the session's) goes out as one pair with an array value:
+ * node still writes one line per value, and light-my-request (behind the TestClient), which
+ * reads headers back through setHeader, keeps every value instead of only the last.
+ */
+function flatten(headers: readonly (string | number | readonly string[])[]): (string | string[])[] {
+  const out: (string | string[])[] = [];
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = String(headers[i]);
+    const raw = headers[i + 1];
+    const value = Array.isArray(raw) ? raw.map(String) : String(raw);
+    let at = -1;
+    for (let j = 0; j < out.length; j += 2) {
+      if ((out[j] as string).toLowerCase() === name.toLowerCase()) at = j + 1;
+    }
+    if (at === -1) out.push(name, value);
+    else out[at] = ([] as string[]).concat(out[at] as string | string[], value);
+  }
+  return out;
+}
+
+export function writeError(res: ServerResponse, err: HttpError, setCookie: string | null): void {
+  const extra: string[] = [];
+  if (err.headers !== undefined) for (const [name, value] of Object.entries(err.headers)) extra.push(name, value);
+  writeBody(res, err.status, JSON_TYPE, extra, setCookie, errorBody(err));
+}

@@ -1,0 +1,121 @@
+/**
+ * Lauren's public surface. Everything a user imports comes from here ("lauren") or from
+ * "lauren/testing"; the folders behind it are internal and may change.
+ */
+import "./metadata/polyfill.js";
+
+export { type LaurenApplication, type ListenOptions, SERVER_LIMITS } from "./app/application.js";
+export { LaurenFactory } from "./app/factory.js";
+export type { Logger } from "./app/logger.js";
+export type { LaurenOptions, OpenApiInfo } from "./app/options.js";
+export { installSignalHandlers } from "./app/signals.js";
+
+export { type ControllerOptions, controller } from "./decorators/controller.js";
+export { setMetadata, useGuards } from "./decorators/guards.js";
+export { type InjectableOptions, injectable } from "./decorators/injectable.js";
+export { postConstruct, preDestruct } from "./decorators/lifecycle.js";
+export { type ModuleOptions, module } from "./decorators/module.js";
+export { del, del as delete, get, type HttpMethod, patch, post, put, type RouteOptions } from "./decorators/routes.js";
+
+export {
+  type ClassProvider,
+  type ExistingProvider,
+  type FactoryProvider,
+  type InjectionToken,
+  inject,
+  type Provider,
+  Scope,
+  Token,
+  type ValueProvider,
+} from "./di/index.js";
+
+export {
+  BadRequestError,
+  CircularDependencyError,
+  CircularModuleImportError,
+  ConfigurationError,
+  ConflictError,
+  DecoratorUsageError,
+  type ErrorDetail,
+  ExtractorError,
+  ExtractorFieldError,
+  ForbiddenError,
+  HttpError,
+  type HttpErrorClass,
+  InjectionContextError,
+  InternalServerError,
+  InvalidExportError,
+  InvalidGuardError,
+  InvalidModuleError,
+  LifecycleError,
+  MethodNotAllowedError,
+  MissingProviderError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RouteConflictError,
+  RouteNotFoundError,
+  ScopeMismatchError,
+  ServiceUnavailableError,
+  StartupError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+} from "./errors/index.js";
+
+export { ExecutionContext, type Guard, type GuardLike } from "./guards/index.js";
+export type { AppSession, Ctx, SessionData } from "./http/context.js";
+export { type HeaderMap, HttpResponse, Reply, type ReplyInit, type ResponseEnv, redirect, reply } from "./http/reply.js";
+export type { LaurenRequest, ParsedQuery } from "./http/request.js";
+export type { BackgroundTasks } from "./http/tasks.js";
+
+export {
+  type DocumentOptions,
+  type JsonSchema,
+  type OpenApiDocument,
+  type OpenApiOperation,
+  type OpenApiParameter,
+  type OpenApiPathItem,
+  type OpenApiResponse,
+  openApiDocument,
+} from "./openapi/index.js";
+
+export {
+  BroadcastGroup,
+  type BroadcastOptions,
+  type EventProducer,
+  EventStream,
+  type EventStreamOptions,
+  onConnect,
+  onDisconnect,
+  onMessage,
+  type ReadonlySession,
+  ServerSentEvent,
+  type ServerSentEventInit,
+  type SseItem,
+  WebSocketClosedError,
+  WebSocketConnection,
+  WebSocketError,
+  WebSocketValidationError,
+  type WsCloseInfo,
+  type WsControllerOptions,
+  type WsCtx,
+  type WsMessageOptions,
+  wsController,
+} from "./realtime/index.js";
+
+export {
+  InMemoryRevocationStore,
+  InMemorySessionStore,
+  RevocationStore,
+  type SaveOptions,
+  SESSION_EXPIRES_AT,
+  Session,
+  SessionConfigError,
+  type SessionOptions,
+  type SessionSerializer,
+  SessionStore,
+  SessionStoreUnavailableError,
+  SessionTooLargeError,
+  SignedCookieSessionStore,
+} from "./sessions/index.js";
+export type { Infer, RouteSchemas, StandardSchemaV1 } from "./validation/index.js";

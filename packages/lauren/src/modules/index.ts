@@ -1,0 +1,1 @@
+export { type CompiledModule, compileModules, declaredScope, explainMissing, moduleOptions, toRecord } from "./graph.js";

@@ -1,0 +1,137 @@
+/**
+ * What a route can answer: its success status (the route's `status`, 204 when it returns
+ * nothing) and every error envelope it and its guards can produce, worked out from the same
+ * compiled record the dispatcher runs, so the document cannot promise what dispatch skips.
+ */
+import { STATUS_CODES } from "node:http";
+import type { CompiledRoute } from "../app/compile-routes.js";
+import {
+  ConfigurationError,
+  ExtractorError,
+  ExtractorFieldError,
+  ForbiddenError,
+  type HttpErrorClass,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from "../errors/index.js";
+import { SessionStoreUnavailableError } from "../sessions/index.js";
+import { COMPONENTS, type SchemaLabel, type SchemaRegistry } from "./schema.js";
+import type { JsonSchema, OpenApiResponse } from "./types.js";
+
+/** `{"error":{"code","message","detail"}}`, the one body every error response has. */
+export const ERROR_ENVELOPE: JsonSchema = {
+  type: "object",
+  description: "The body of every error response.",
+  properties: {
+    error: {
+      type: "object",
+      properties: {
+        code: { type: "string", description: "Stable, machine-readable error code." },
+        message: { type: "string", description: "Human-readable explanation." },
+        detail: { type: "object", additionalProperties: true, description: "Structured context; always present." },
+      },
+      required: ["code", "message", "detail"],
+    },
+  },
+  required: ["error"],
+};
+
+function reason(status: number): string {
+  return STATUS_CODES[status] ?? `Status ${status}`;
+}
+
+function isErrorClass(value: unknown): value is HttpErrorClass {
+  if (typeof value !== "function") return false;
+  const cls = value as unknown as Record<string, unknown>;
+  return typeof cls.status === "number" && typeof cls.code === "string";
+}
+
+function checked(list: unknown, owner: string, label: string): HttpErrorClass[] {
+  if (list === undefined) return [];
+  const items = Array.isArray(list) ? list : [list];
+  for (const item of items) {
+    if (!isErrorClass(item)) {
+      throw new ConfigurationError(
+        `${owner} lists ${String((item as { name?: unknown })?.name ?? item)} in raises (${label}), but it is not an HttpError ` +
+          "subclass with a static status and code. List error classes only: raises: [HeroNotFoundError].",
+      );
+    }
+  }
+  return items as HttpErrorClass[];
+}
+
+/** Every error class the route can answer with: its own, its guards', then the framework's. */
+export function errorClasses(route: CompiledRoute): HttpErrorClass[] {
+  const label = route.contextRoute.label;
+  const out = checked(route.options.raises, label, label);
+  for (const guard of route.guards ?? []) {
+    const cls = guard.cls ?? (guard.instance as { constructor?: unknown } | null)?.constructor;
+    out.push(...checked((cls as { raises?: unknown } | undefined)?.raises, `guard ${guard.name}`, label));
+  }
+  // The dispatcher answers these itself; see app/dispatch.ts and http/json-body.ts.
+  if (route.guards !== null) out.push(ForbiddenError);
+  if (route.params !== null || route.query !== null || route.headers !== null) out.push(ExtractorFieldError);
+  if (route.body !== null) out.push(ExtractorError, ExtractorFieldError, PayloadTooLargeError, UnsupportedMediaTypeError);
+  if (route.sessions) out.push(SessionStoreUnavailableError);
+  return out;
+}
+
+/** One response per status; several codes sharing a status are listed together. */
+export function errorResponses(route: CompiledRoute): Record<string, OpenApiResponse> {
+  const byStatus = new Map<number, string[]>();
+  for (const cls of errorClasses(route)) {
+    const codes = byStatus.get(cls.status) ?? [];
+    if (!codes.includes(cls.code)) codes.push(cls.code);
+    byStatus.set(cls.status, codes);
+  }
+  const out: Record<string, OpenApiResponse> = {};
+  for (const [status, codes] of [...byStatus].sort((a, b) => a[0] - b[0])) {
+    out[String(status)] = {
+      description: `${reason(status)}. Error code${codes.length > 1 ? "s" : ""}: ${codes.map((c) => `\`${c}\``).join(", ")}.`,
+      content: {
+        "application/json": {
+          schema: {
+            allOf: [
+              { $ref: `${COMPONENTS}ErrorEnvelope` },
+              { type: "object", properties: { error: { type: "object", properties: { code: { enum: codes } } } } },
+            ],
+          },
+        },
+      },
+    };
+  }
+  return out;
+}
+
+/** True when a schema accepts `undefined` but not an object: `z.void()`, `z.undefined()`. */
+function describesNothing(schema: CompiledRoute["options"]["response"]): boolean {
+  if (schema === undefined) return false;
+  const validate = schema["~standard"].validate;
+  const none = validate(undefined);
+  const some = validate({});
+  if (none instanceof Promise || some instanceof Promise) return false;
+  return none.issues === undefined && some.issues !== undefined;
+}
+
+/**
+ * The success response. A handler that returns nothing gets 204 (or its route's status with
+ * an empty body), exactly as the dispatcher answers; without a `response` schema the body is
+ * documented as any JSON value.
+ */
+export function successResponses(route: CompiledRoute, registry: SchemaRegistry, label: SchemaLabel): Record<string, OpenApiResponse> {
+  const { response } = route.options;
+  const status = route.status;
+  const out: Record<string, OpenApiResponse> = {};
+  const nothing = describesNothing(response);
+  const schema = response === undefined ? {} : registry.convert(response, "output", nothing ? { ...label, quiet: true } : label);
+  const optional = nothing && Object.keys(schema).length > 0;
+  if (status === 204 || (nothing && !optional)) {
+    const empty = status === 200 ? 204 : status;
+    out[String(empty)] = { description: reason(empty) };
+    return out;
+  }
+  out[String(status)] = { description: reason(status), content: { "application/json": { schema } } };
+  // `z.optional(HeroOut)`: the handler may also return nothing.
+  if (optional && status === 200) out["204"] = { description: reason(204) };
+  return out;
+}

@@ -1,0 +1,178 @@
+/**
+ * Everything the load and persist steps share, worked out once per app: the resolved
+ * options, the signer, the cookie writer, and the guarded store calls that turn any store
+ * failure into a logged `SessionStoreUnavailableError` (fail closed, never anonymous).
+ */
+import type { Logger } from "../app/logger.js";
+import type { ResolvedSessionConfig } from "./config.js";
+import { CookieWriter, MAX_INBOUND_COOKIE } from "./cookie.js";
+import { encodeEnvelope } from "./envelope.js";
+import { SessionStoreUnavailableError, SessionTooLargeError } from "./errors.js";
+import { fromMap } from "./plain-object.js";
+import type { RevocationStore } from "./revocation.js";
+import type { SessionSerializer } from "./serializer.js";
+import { type Session, SessionCore, sessionFromCore } from "./session.js";
+import { Signer } from "./signer.js";
+import type { SaveOptions, SessionStore } from "./store.js";
+
+export class EngineContext {
+  readonly store: SessionStore;
+  readonly clientSide: boolean;
+  readonly revocation: RevocationStore | null;
+  readonly serializer: SessionSerializer;
+  readonly signer: Signer;
+  readonly cookies: CookieWriter;
+  readonly logger: Logger;
+  readonly cookieName: string;
+  readonly maxInbound: number;
+  readonly maxCookieBytes: number;
+  readonly maxAge: number | null;
+  readonly idleTimeout: number | null;
+  /** Server-side TTL for saves and touches: `idleTimeout ?? maxAge`. */
+  readonly ttl: number | null;
+  readonly rolling: boolean;
+  readonly userIdKey: string;
+  readonly now: () => number;
+
+  constructor(config: ResolvedSessionConfig, logger: Logger) {
+    this.store = config.store;
+    this.clientSide = config.clientSide;
+    this.revocation = config.revocation;
+    this.serializer = config.serializer;
+    this.signer = new Signer(config.secrets);
+    this.cookies = new CookieWriter({
+      name: config.cookieName,
+      maxAge: config.maxAge,
+      path: config.path,
+      domain: config.domain,
+      secure: config.secure,
+      httpOnly: config.httpOnly,
+      sameSite: config.sameSite,
+    });
+    this.logger = logger;
+    this.cookieName = config.cookieName;
+    // A cookie store configured above the browser limit must still be able to read back what it sends.
+    this.maxInbound = config.clientSide ? Math.max(MAX_INBOUND_COOKIE, config.maxCookieBytes) : MAX_INBOUND_COOKIE;
+    this.maxCookieBytes = config.maxCookieBytes;
+    this.maxAge = config.maxAge;
+    this.idleTimeout = config.idleTimeout;
+    this.ttl = config.idleTimeout ?? config.maxAge;
+    this.rolling = config.rolling;
+    this.userIdKey = config.userIdKey;
+    this.now = config.clock;
+  }
+
+  /** A fresh, empty session for a request without a (valid) cookie. */
+  anonymous(): Session {
+    return sessionFromCore(new SessionCore(true, this.clientSide ? null : this.store));
+  }
+
+  /** Expiry (`x`) for an envelope written now: slides under `rolling`/`idleTimeout`, else stays fixed. */
+  expiryFor(core: SessionCore): number | null {
+    if (this.rolling || this.idleTimeout !== null) {
+      const window = this.idleTimeout ?? this.maxAge;
+      return window === null ? null : this.now() + window;
+    }
+    if (core.expiry !== null) return core.expiry;
+    return this.maxAge === null ? null : this.now() + this.maxAge;
+  }
+
+  /** Seconds the inbound cookie could still be presented: the TTL of its deny-list entry. */
+  remainingLife(core: SessionCore): number {
+    if (core.expiry !== null) return Math.max(1, Math.ceil(core.expiry - this.now()));
+    return this.ttl ?? 1;
+  }
+
+  /** The signed cookie-store value carrying the session's data. */
+  sealData(core: SessionCore, tokenId: string | null, issuedAt: number | null): string {
+    const envelope: Record<string, unknown> = { d: fromMap(core.data) };
+    if (tokenId !== null) envelope.j = tokenId;
+    if (issuedAt !== null) envelope.t = issuedAt;
+    const expiry = this.expiryFor(core);
+    if (expiry !== null) envelope.x = expiry;
+    const signed = this.signer.sign(encodeEnvelope(this.serializer, envelope));
+    if (signed.length > this.maxCookieBytes) {
+      const size = signed.length;
+      const limit = this.maxCookieBytes;
+      this.logger.error("sessions: the session cookie is too large to send", { size, limit });
+      throw new SessionTooLargeError(
+        `session cookie payload is ${size} bytes, exceeding the ${limit}-byte limit; store less in the session or use a server-side store`,
+        { size, limit },
+      );
+    }
+    return signed;
+  }
+
+  /** The signed server-store value: the bare id, or `{i, t, x}` when revocation is on. */
+  sealId(core: SessionCore): string {
+    const id = core.id as string;
+    if (this.revocation === null) return this.signer.sign(id);
+    const envelope: Record<string, unknown> = { i: id, t: core.issuedAt ?? this.now() };
+    const expiry = this.expiryFor(core);
+    if (expiry !== null) envelope.x = expiry;
+    return this.signer.sign(encodeEnvelope(this.serializer, envelope));
+  }
+
+  async load(id: string): Promise<unknown> {
+    try {
+      return await this.store.load(id);
+    } catch (error) {
+      throw this.#unavailable("load", error);
+    }
+  }
+
+  async save(id: string, data: Record<string, unknown>, opts: SaveOptions): Promise<boolean> {
+    try {
+      return (await this.store.save(id, data, opts)) !== false;
+    } catch (error) {
+      throw this.#unavailable("save", error);
+    }
+  }
+
+  /** Refreshes a row's TTL; a store without `touch` gets an empty merge (data unchanged). */
+  async touch(id: string, ttl: number, data: Record<string, unknown>): Promise<void> {
+    try {
+      if (this.store.touch !== undefined) await this.store.touch(id, ttl);
+      else await this.store.save(id, data, { ttl, changed: [], deleted: [], minted: false });
+    } catch (error) {
+      throw this.#unavailable("touch", error);
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    try {
+      await this.store.delete(id);
+    } catch (error) {
+      throw this.#unavailable("delete", error);
+    }
+  }
+
+  async isTokenRevoked(tokenId: string): Promise<boolean> {
+    try {
+      return await (this.revocation as RevocationStore).isTokenRevoked(tokenId);
+    } catch (error) {
+      throw this.#unavailable("isTokenRevoked", error);
+    }
+  }
+
+  async revokeToken(tokenId: string, ttl: number): Promise<void> {
+    try {
+      await (this.revocation as RevocationStore).revokeToken(tokenId, ttl);
+    } catch (error) {
+      throw this.#unavailable("revokeToken", error);
+    }
+  }
+
+  async userCutoff(userId: string | number): Promise<number | null> {
+    try {
+      return await (this.revocation as RevocationStore).userCutoff(userId);
+    } catch (error) {
+      throw this.#unavailable("userCutoff", error);
+    }
+  }
+
+  #unavailable(operation: string, error: unknown): SessionStoreUnavailableError {
+    this.logger.error("sessions: the session store failed; answering 503", { operation, error });
+    return new SessionStoreUnavailableError(undefined, {}, { cause: error });
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Sessions: signed cookies (compatible with Python Lauren), dirty-tracked persistence,
+ * pluggable async stores and opt-in revocation. This file is the subsystem's only door.
+ */
+export type { SessionOptions } from "./config.js";
+export { SessionEngine } from "./engine.js";
+export {
+  SessionConfigError,
+  SessionStoreUnavailableError,
+  SessionTooLargeError,
+  sessionsDisabledError,
+} from "./errors.js";
+export {
+  InMemoryRevocationStore,
+  type InMemoryRevocationStoreOptions,
+  RevocationStore,
+  type RevokeUserOptions,
+} from "./revocation.js";
+export { JsonSessionSerializer, type SessionSerializer } from "./serializer.js";
+export { Session } from "./session.js";
+export { type SecretInput, Signer, signValue, verifySignedValue } from "./signer.js";
+export { type SaveOptions, SESSION_EXPIRES_AT, SessionStore } from "./store.js";
+export { InMemorySessionStore, type InMemorySessionStoreOptions } from "./stores/in-memory.js";
+export { SignedCookieSessionStore, type SignedCookieSessionStoreOptions } from "./stores/signed-cookie.js";

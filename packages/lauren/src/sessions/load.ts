@@ -1,0 +1,101 @@
+/**
+ * Load, on the way in. Everything that can be rejected without I/O (no cookie, duplicate,
+ * bad signature, undecodable or expired envelope, malformed id) is rejected synchronously,
+ * so the anonymous path never allocates a promise and garbage never reaches the store.
+ */
+import type { EngineContext } from "./context.js";
+import { readCookie } from "./cookie.js";
+import { decodeEnvelope } from "./envelope.js";
+import { isPlainObject, own, toMap } from "./plain-object.js";
+import { type Session, SessionCore, sessionFromCore } from "./session.js";
+import { isSessionId, SESSION_EXPIRES_AT } from "./store.js";
+
+export function loadSession(ctx: EngineContext, cookieHeader: string | undefined): Session | Promise<Session> {
+  const raw = readCookie(cookieHeader, ctx.cookieName, ctx.maxInbound);
+  if (raw === null) return ctx.anonymous();
+  const dot = raw.lastIndexOf(".");
+  if (dot < 0) return ctx.anonymous();
+  const value = raw.slice(0, dot);
+  const keyIndex = ctx.signer.verify(value, raw.slice(dot + 1));
+  if (keyIndex < 0) return ctx.anonymous();
+
+  if (!ctx.clientSide && ctx.revocation === null) {
+    if (!isSessionId(value)) return ctx.anonymous();
+    return loadRow(ctx, value, inbound(ctx, keyIndex));
+  }
+  const envelope = decodeEnvelope(ctx.serializer, value);
+  if (envelope === null) return ctx.anonymous();
+  const core = inbound(ctx, keyIndex);
+  if (!readEnvelope(ctx, core, envelope)) return ctx.anonymous();
+  if (!ctx.clientSide) {
+    const id = own(envelope, "i");
+    return isSessionId(id) ? loadRow(ctx, id, core) : ctx.anonymous();
+  }
+  const data = own(envelope, "d");
+  if (!isPlainObject(data)) return ctx.anonymous();
+  core.data = toMap(data);
+  return ctx.revocation === null ? sessionFromCore(core) : checkRevoked(ctx, core);
+}
+
+function inbound(ctx: EngineContext, keyIndex: number): SessionCore {
+  const core = new SessionCore(false, ctx.clientSide ? null : ctx.store);
+  core.keyIndex = keyIndex;
+  return core;
+}
+
+/**
+ * Reads `x` (and, with revocation, `t` and `j`) into `core`; `false` rejects the cookie.
+ * With revocation on, all three are required: a cookie without an expiry could outlive
+ * its deny-list entry, and one without an issued-at would escape `revokeUser`.
+ */
+function readEnvelope(ctx: EngineContext, core: SessionCore, envelope: Record<string, unknown>): boolean {
+  const expiry = own(envelope, "x");
+  if (expiry === undefined || expiry === null) {
+    if (ctx.revocation !== null) return false;
+  } else {
+    if (typeof expiry !== "number" || !(ctx.now() < expiry)) return false;
+    core.expiry = expiry;
+  }
+  if (ctx.revocation === null) return true;
+  const issuedAt = own(envelope, "t");
+  if (typeof issuedAt !== "number") return false;
+  core.issuedAt = issuedAt;
+  if (!ctx.clientSide) return true;
+  const tokenId = own(envelope, "j");
+  if (typeof tokenId !== "string" || tokenId === "") return false;
+  core.tokenId = tokenId;
+  return true;
+}
+
+async function loadRow(ctx: EngineContext, id: string, core: SessionCore): Promise<Session> {
+  const row = await ctx.load(id);
+  if (row === null || row === undefined) return ctx.anonymous();
+  if (!isPlainObject(row)) {
+    ctx.logger.warn("sessions: the store returned data that is not a plain object; the session was deleted", {
+      type: Array.isArray(row) ? "array" : typeof row,
+    });
+    await ctx.delete(id);
+    return ctx.anonymous();
+  }
+  core.data = toMap(row);
+  core.id = id;
+  core.originalId = id;
+  const rowExpiry = (row as { [SESSION_EXPIRES_AT]?: unknown })[SESSION_EXPIRES_AT];
+  if (rowExpiry === null || typeof rowExpiry === "number") core.rowExpiry = rowExpiry;
+  if (ctx.revocation !== null && !(await issuedAfterCutoff(ctx, core))) return ctx.anonymous();
+  return sessionFromCore(core);
+}
+
+async function checkRevoked(ctx: EngineContext, core: SessionCore): Promise<Session> {
+  if (await ctx.isTokenRevoked(core.tokenId as string)) return ctx.anonymous();
+  return (await issuedAfterCutoff(ctx, core)) ? sessionFromCore(core) : ctx.anonymous();
+}
+
+/** Per-user cutoff ("log out everywhere"): sessions issued before it are rejected. */
+async function issuedAfterCutoff(ctx: EngineContext, core: SessionCore): Promise<boolean> {
+  const userId = core.data?.get(ctx.userIdKey);
+  const usable = (typeof userId === "string" && userId !== "") || (typeof userId === "number" && Number.isFinite(userId));
+  if (!usable) return true;
+  const cutoff = await ctx.userCutoff(userId as string | number);
+  return cutoff === null || (core.issuedAt as number) >= cutoff;
+}

@@ -1,0 +1,184 @@
+/**
+ * The per-request session: a dirty-tracked map. Its state lives in a `SessionCore` the
+ * engine reads and writes directly; handlers only ever see the `Session` facade. Every
+ * field is set in the constructor so all sessions share one shape, and the map and the
+ * change sets are allocated only on first write, keeping anonymous reads cheap.
+ */
+import { fromMap, toMap } from "./plain-object.js";
+import { newSessionId } from "./store.js";
+
+interface IdMinter {
+  newId(): string;
+}
+
+const DETACHED_MINTER: IdMinter = { newId: newSessionId };
+const EMPTY: ReadonlyMap<string, unknown> = new Map();
+
+export class SessionCore {
+  data: Map<string, unknown> | null = null;
+  /** Keys set since load; the store writes exactly these (key-level merge). */
+  changed: Set<string> | null = null;
+  /** Keys removed since load. */
+  deleted: Set<string> | null = null;
+  id: string | null = null;
+  isNew: boolean;
+  modified = false;
+  invalidated = false;
+  regenerated = false;
+  /** Mints ids for `regenerateId()`; `null` for the cookie store, whose sessions have no id. */
+  minter: IdMinter | null;
+  // What the inbound cookie carried (null/0 for a new session).
+  /** Server-side row the session was loaded from. */
+  originalId: string | null = null;
+  /** Which secret verified the cookie: above 0 means an older one, so re-issue. */
+  keyIndex = 0;
+  /** Token id (`j`) of a revocable cookie. */
+  tokenId: string | null = null;
+  /** Issued-at (`t`) of a revocable cookie. */
+  issuedAt: number | null = null;
+  /** Expiry (`x`) of an envelope cookie. */
+  expiry: number | null = null;
+  /** Row expiry reported by the store; `undefined` when it did not say. */
+  rowExpiry: number | null | undefined = undefined;
+
+  constructor(isNew: boolean, minter: IdMinter | null) {
+    this.isNew = isNew;
+    this.minter = minter;
+  }
+
+  get size(): number {
+    return this.data === null ? 0 : this.data.size;
+  }
+}
+
+let pendingCore: SessionCore | null = null;
+let coreOf: <T extends object>(session: Session<T>) => SessionCore;
+
+export class Session<T extends object = Record<string, unknown>> {
+  readonly #core: SessionCore;
+
+  /** A detached session holding `data`, for unit-testing handlers; the engine builds the real ones. */
+  constructor(data?: Partial<T>) {
+    if (pendingCore !== null) {
+      this.#core = pendingCore;
+      pendingCore = null;
+      return;
+    }
+    this.#core = new SessionCore(true, DETACHED_MINTER);
+    if (data !== undefined) this.#core.data = toMap(data as Record<string, unknown>);
+  }
+
+  static {
+    coreOf = (session) => session.#core;
+  }
+
+  get<K extends keyof T & string>(key: K): T[K] | undefined {
+    return this.#core.data?.get(key) as T[K] | undefined;
+  }
+
+  /** Setting `undefined` deletes the key (JSON cannot hold it). */
+  set<K extends keyof T & string>(key: K, value: T[K]): void {
+    if (value === undefined) {
+      this.delete(key);
+      return;
+    }
+    const core = this.#core;
+    if (core.data === null) core.data = new Map();
+    core.data.set(key, value);
+    if (core.changed === null) core.changed = new Set();
+    core.changed.add(key);
+    core.deleted?.delete(key);
+    core.modified = true;
+  }
+
+  has(key: string): boolean {
+    return this.#core.data?.has(key) === true;
+  }
+
+  /** Removes `key`; `false` (and no change) when it was not there. */
+  delete<K extends keyof T & string>(key: K): boolean {
+    const core = this.#core;
+    if (core.data === null || !core.data.delete(key)) return false;
+    core.changed?.delete(key);
+    if (core.deleted === null) core.deleted = new Set();
+    core.deleted.add(key);
+    core.modified = true;
+    return true;
+  }
+
+  clear(): void {
+    const core = this.#core;
+    if (core.data === null || core.data.size === 0) return;
+    if (core.deleted === null) core.deleted = new Set();
+    for (const key of core.data.keys()) core.deleted.add(key);
+    core.changed = null;
+    core.data.clear();
+    core.modified = true;
+  }
+
+  keys(): IterableIterator<keyof T & string> {
+    return (this.#core.data ?? EMPTY).keys() as IterableIterator<keyof T & string>;
+  }
+
+  entries(): IterableIterator<[keyof T & string, T[keyof T & string]]> {
+    return (this.#core.data ?? EMPTY).entries() as IterableIterator<[keyof T & string, T[keyof T & string]]>;
+  }
+
+  get size(): number {
+    return this.#core.size;
+  }
+
+  /** A shallow copy of the data as a plain object. */
+  toJSON(): Partial<T> {
+    return fromMap(this.#core.data) as Partial<T>;
+  }
+
+  /** The server-side id; `null` before a new session is first saved, and always for the cookie store. */
+  get id(): string | null {
+    return this.#core.id;
+  }
+
+  /** `true` when no valid session cookie came in with the request. */
+  get isNew(): boolean {
+    return this.#core.isNew;
+  }
+
+  /** `true` after any change, `regenerateId()` or `invalidate()`. */
+  get isModified(): boolean {
+    return this.#core.modified;
+  }
+
+  get isInvalidated(): boolean {
+    return this.#core.invalidated;
+  }
+
+  /**
+   * Call at login (any change of privilege): the data moves to a new id, the old row is
+   * deleted and the cookie re-sent, so an id planted before login never identifies the user.
+   */
+  regenerateId(): void {
+    const core = this.#core;
+    if (core.minter !== null) core.id = core.minter.newId();
+    core.regenerated = true;
+    core.modified = true;
+  }
+
+  /** Call at logout: data dropped, stored row deleted, cookie expired. Later writes are discarded. */
+  invalidate(): void {
+    const core = this.#core;
+    core.data?.clear();
+    core.changed = null;
+    core.invalidated = true;
+    core.modified = true;
+  }
+}
+
+/** The engine's way in: wraps a prepared core without exposing a constructor parameter. */
+export function sessionFromCore(core: SessionCore): Session {
+  pendingCore = core;
+  return new Session();
+}
+
+export function coreOfSession<T extends object>(session: Session<T>): SessionCore {
+  return coreOf(session);
+}

@@ -1,0 +1,92 @@
+/**
+ * HMAC-SHA256 cookie signing, compatible with Lauren: `<value>.<lowercase hex mac>`, split
+ * at the last `.`. The first secret signs, every secret verifies (key rotation). Keys are
+ * turned into `KeyObject`s once, here, rather than on every request.
+ */
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
+
+export type SecretInput = string | Buffer | ReadonlyArray<string | Buffer>;
+
+const SIGNATURE_LENGTH = 64;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Secrets as bytes, in order, empty ones dropped (as Lauren does). */
+export function normalizeSecrets(secret: SecretInput | null | undefined): Buffer[] {
+  if (secret === null || secret === undefined) return [];
+  const items: ReadonlyArray<unknown> = typeof secret === "string" || Buffer.isBuffer(secret) ? [secret] : secret;
+  const out: Buffer[] = [];
+  for (const item of items) {
+    const bytes = typeof item === "string" ? Buffer.from(item, "utf8") : Buffer.isBuffer(item) ? item : null;
+    if (bytes !== null && bytes.length > 0) out.push(bytes);
+  }
+  return out;
+}
+
+export class Signer {
+  readonly #keys: KeyObject[];
+
+  constructor(secret: SecretInput) {
+    const secrets = normalizeSecrets(secret);
+    if (secrets.length === 0) throw new TypeError("Signer needs at least one non-empty secret");
+    this.#keys = secrets.map((s) => createSecretKey(s));
+  }
+
+  sign(value: string): string {
+    return `${value}.${mac(value, this.#keys[0] as KeyObject)}`;
+  }
+
+  /** The value when some secret verifies `token`, otherwise `null`. */
+  unsign(token: string): string | null {
+    const dot = token.lastIndexOf(".");
+    if (dot < 0) return null;
+    const value = token.slice(0, dot);
+    return this.verify(value, token.slice(dot + 1)) < 0 ? null : value;
+  }
+
+  /**
+   * Index of the secret that produced `signature` for `value` (0 = the current one), or -1.
+   * The comparison is constant-time over bytes, so uppercase hex or non-ASCII never match.
+   */
+  verify(value: string, signature: string): number {
+    if (signature.length !== SIGNATURE_LENGTH) return -1;
+    const given = Buffer.from(signature, "utf8");
+    if (given.length !== SIGNATURE_LENGTH) return -1;
+    const keys = this.#keys;
+    for (let i = 0; i < keys.length; i++) {
+      if (timingSafeEqual(Buffer.from(mac(value, keys[i] as KeyObject), "latin1"), given)) return i;
+    }
+    return -1;
+  }
+}
+
+function mac(value: string, key: KeyObject): string {
+  const hmac = createHmac("sha256", key);
+  // Strings with surrogates take the slow path: lone ones are encoded as Python's
+  // "surrogatepass" does, so distinct strings never collapse to the same bytes (and MAC).
+  if (SURROGATE.test(value)) hmac.update(wtf8(value));
+  else hmac.update(value, "utf8");
+  return hmac.digest("hex");
+}
+
+function wtf8(value: string): Buffer {
+  const bytes: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const cp = value.codePointAt(i) as number;
+    if (cp > 0xffff) i++;
+    if (cp < 0x80) bytes.push(cp);
+    else if (cp < 0x800) bytes.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
+    else if (cp < 0x10000) bytes.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+    else bytes.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+  }
+  return Buffer.from(bytes);
+}
+
+/** `<value>.<signature>` signed with the first of `secret`. */
+export function signValue(value: string, secret: SecretInput): string {
+  return new Signer(secret).sign(value);
+}
+
+/** The signed value when any of `secret` verifies `token`, otherwise `null`. */
+export function verifySignedValue(token: string, secret: SecretInput): string | null {
+  return new Signer(secret).unsign(token);
+}

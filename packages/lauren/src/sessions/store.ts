@@ -1,0 +1,53 @@
+/**
+ * The store contract. It is async throughout so a Redis store fits behind it unchanged,
+ * and an abstract class (rather than an interface) so it can serve as a DI token; any
+ * object of the same shape satisfies it.
+ */
+import { randomBytes } from "node:crypto";
+
+export interface SaveOptions {
+  /** Seconds the row lives from now; `null` = no server-side expiry. */
+  ttl: number | null;
+  /** Keys whose values in `data` must be written over what the store holds now. */
+  changed: string[];
+  /** Keys to remove from what the store holds now. */
+  deleted: string[];
+  /**
+   * `true` when this request minted the id: create the row from `data`. `false` when the
+   * id came in on a cookie: apply the changes only if the row still exists, otherwise drop
+   * the save and resolve `false`, so a request that raced a logout cannot resurrect it.
+   */
+  minted: boolean;
+}
+
+/**
+ * A store may report a loaded row's expiry (epoch seconds, or `null` for none) under this
+ * symbol on the object `load` returns. The engine then refreshes idle sessions only when
+ * less than half the window remains; without it, it refreshes on every read.
+ */
+export const SESSION_EXPIRES_AT: unique symbol = Symbol.for("lauren.sessions.expiresAt");
+
+export abstract class SessionStore {
+  /** `true` for the stateless cookie store: data rides in the cookie, never in `load`/`save`. */
+  declare readonly clientSide?: boolean;
+  /** A fresh id: 32 random bytes, base64url without padding (43 characters). */
+  abstract newId(): string;
+  abstract load(id: string): Promise<Record<string, unknown> | null>;
+  /** Applies `changed`/`deleted` on top of the stored row; resolves `false` when dropped. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: stores written to the documented `Promise<void>` contract stay valid
+  abstract save(id: string, data: Record<string, unknown>, opts: SaveOptions): Promise<boolean | void>;
+  /** Refreshes the row's TTL without writing data (no-op when the row is gone). */
+  touch?(id: string, ttl: number): Promise<void>;
+  abstract delete(id: string): Promise<void>;
+}
+
+export function newSessionId(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+/** Shape check done before any store I/O: a forged or garbage id never reaches the store. */
+export function isSessionId(value: unknown): value is string {
+  return typeof value === "string" && SESSION_ID.test(value);
+}

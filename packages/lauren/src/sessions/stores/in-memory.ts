@@ -1,0 +1,131 @@
+/**
+ * The default store: one process, for development, tests and single-worker apps. Each key
+ * is kept as its own JSON text, so a save merges changed keys without re-encoding the rest
+ * and a load hands out fresh copies (a handler can never mutate the stored row in place).
+ * Expired rows are swept by an unref'd timer, and at most `maxSessions` rows are kept,
+ * least recently used first out, so a flood of new sessions cannot exhaust memory.
+ */
+import { setOwn } from "../plain-object.js";
+import { newSessionId, type SaveOptions, SESSION_EXPIRES_AT, SessionStore } from "../store.js";
+import { positiveInteger, systemClock } from "./store-options.js";
+import { Sweeper } from "./sweeper.js";
+
+export interface InMemorySessionStoreOptions {
+  /** Upper bound on stored sessions (default 100 000); the least recently used go first. */
+  maxSessions?: number;
+  /** How often expired rows are swept, in milliseconds (default 60 000). */
+  sweepIntervalMs?: number;
+  /** Epoch seconds as a float; for tests. */
+  clock?: () => number;
+}
+
+interface Row {
+  values: Map<string, string>;
+  expiresAt: number | null;
+}
+
+const RESOLVED_TRUE = Promise.resolve(true);
+const RESOLVED_FALSE = Promise.resolve(false);
+const RESOLVED_NULL = Promise.resolve(null);
+const RESOLVED = Promise.resolve();
+
+export class InMemorySessionStore extends SessionStore {
+  readonly #rows = new Map<string, Row>();
+  readonly #maxSessions: number;
+  readonly #clock: () => number;
+  readonly #sweeper: Sweeper;
+
+  constructor(options: InMemorySessionStoreOptions = {}) {
+    super();
+    this.#maxSessions = positiveInteger(options.maxSessions, 100_000, "InMemorySessionStore maxSessions");
+    const interval = positiveInteger(options.sweepIntervalMs, 60_000, "InMemorySessionStore sweepIntervalMs");
+    this.#clock = options.clock ?? systemClock;
+    this.#sweeper = new Sweeper(interval, () => this.sweep());
+  }
+
+  /** Number of rows held, expired ones included until they are swept. */
+  get size(): number {
+    return this.#rows.size;
+  }
+
+  newId(): string {
+    return newSessionId();
+  }
+
+  load(id: string): Promise<Record<string, unknown> | null> {
+    const row = this.#live(id);
+    if (row === undefined) return RESOLVED_NULL;
+    this.#promote(id, row);
+    const data: Record<string, unknown> = {};
+    for (const [key, json] of row.values) setOwn(data, key, JSON.parse(json));
+    Object.defineProperty(data, SESSION_EXPIRES_AT, { value: row.expiresAt });
+    return Promise.resolve(data);
+  }
+
+  save(id: string, data: Record<string, unknown>, opts: SaveOptions): Promise<boolean> {
+    let row = this.#live(id);
+    if (opts.minted) row = { values: new Map(), expiresAt: null };
+    else if (row === undefined) return RESOLVED_FALSE;
+    for (const key of opts.changed) {
+      const json = Object.hasOwn(data, key) ? JSON.stringify(data[key]) : undefined;
+      if (json === undefined) row.values.delete(key);
+      else row.values.set(key, json);
+    }
+    for (const key of opts.deleted) row.values.delete(key);
+    row.expiresAt = opts.ttl === null ? null : this.#clock() + opts.ttl;
+    this.#promote(id, row);
+    this.#evict();
+    this.#sweeper.ensureRunning();
+    return RESOLVED_TRUE;
+  }
+
+  override touch(id: string, ttl: number): Promise<void> {
+    const row = this.#live(id);
+    if (row !== undefined) {
+      row.expiresAt = this.#clock() + ttl;
+      this.#promote(id, row);
+    }
+    return RESOLVED;
+  }
+
+  delete(id: string): Promise<void> {
+    this.#rows.delete(id);
+    return RESOLVED;
+  }
+
+  /** Drops every expired row now (the timer calls this periodically). */
+  sweep(): void {
+    const now = this.#clock();
+    for (const [id, row] of this.#rows) {
+      if (row.expiresAt !== null && now >= row.expiresAt) this.#rows.delete(id);
+    }
+  }
+
+  /** Stops the sweep timer. */
+  close(): void {
+    this.#sweeper.stop();
+  }
+
+  #live(id: string): Row | undefined {
+    const row = this.#rows.get(id);
+    if (row !== undefined && row.expiresAt !== null && this.#clock() >= row.expiresAt) {
+      this.#rows.delete(id);
+      return undefined;
+    }
+    return row;
+  }
+
+  /** Map iteration order is insertion order: re-inserting makes `id` the most recent. */
+  #promote(id: string, row: Row): void {
+    this.#rows.delete(id);
+    this.#rows.set(id, row);
+  }
+
+  #evict(): void {
+    while (this.#rows.size > this.#maxSessions) {
+      const oldest = this.#rows.keys().next();
+      if (oldest.done === true) return;
+      this.#rows.delete(oldest.value);
+    }
+  }
+}

@@ -1,0 +1,10 @@
+export { parseSetCookie, type SetCookie } from "./set-cookie.js";
+export { type RequestOptions, TestClient, type TestClientOptions, TestResponse } from "./test-client.js";
+export {
+  type CloseResult,
+  TestWebSocket,
+  type WsConnectOptions,
+  WsHandshakeError,
+  WsTestClient,
+  type WsTestClientOptions,
+} from "./ws-test-client.js";
