@@ -61,6 +61,7 @@ export function renderMarkdown(results, notes = NOTES_PLACEHOLDER) {
     "![Requests per second relative to raw node:http, per scenario](benchmarks.svg)",
     "",
   );
+  for (const w of caveats(results)) out.push(`> **${w}**`, "");
 
   if (o.rounds > 0) {
     out.push("## Requests per second", "", "Median over rounds; in brackets the ratio to `raw-http` in the same scenario.", "");
@@ -224,6 +225,22 @@ export function renderMarkdown(results, notes = NOTES_PLACEHOLDER) {
   return out.join("\n");
 }
 
+/** Warnings that belong at the top of the report and the chart: quick runs and noisy cells. */
+function caveats(/** @type {any} */ results) {
+  const { meta, cells } = results;
+  const out = [];
+  const o = meta.options;
+  if (o.rounds === 1 && o.duration <= 2) out.push("A --quick run: a self-test of the harness, not a measurement.");
+  const measured = cells.filter((/** @type {any} */ c) => c.cpu);
+  const noisy = measured.filter((/** @type {any} */ c) => c.noisy).length;
+  if (measured.length > 0 && noisy / measured.length > 0.25) {
+    out.push(
+      `Noisy run: in ${noisy} of ${measured.length} measured windows other processes used more than ${meta.noisyCores} cores; these ratios are not reliable.`,
+    );
+  }
+  return out;
+}
+
 const esc = (/** @type {string} */ s) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 
 /**
@@ -232,11 +249,13 @@ const esc = (/** @type {string} */ s) => s.replaceAll("&", "&amp;").replaceAll("
  */
 export function renderSvg(results) {
   const { meta, summary } = results;
+  const warnings = caveats(results);
+  const shift = warnings.length * 17; // warning lines go between the subtitle and the legend
   const W = 960;
-  const H = 470;
+  const H = 470 + shift;
   const left = 76;
   const right = 24;
-  const top = 96;
+  const top = 96 + shift;
   const bottom = 84;
   const plotW = W - left - right;
   const plotH = H - top - bottom;
@@ -268,11 +287,14 @@ export function renderSvg(results) {
     `<text x="${left}" y="28" font-size="18" font-weight="600" fill="#111">Hero HQ: throughput relative to raw node:http (higher is better)</text>`,
     `<text x="${left}" y="48" font-size="12" fill="#555">${esc(sub)}</text>`,
   );
+  warnings.forEach((w, i) => {
+    el.push(`<text x="${left}" y="${66 + i * 17}" font-size="12" font-weight="600" fill="#B00020">⚠ ${esc(w)}</text>`);
+  });
   // Legend.
   let lx = left;
   for (const n of bars) {
-    el.push(`<rect x="${lx}" y="62" width="14" height="14" rx="2" fill="${colour[n]}"/>`);
-    el.push(`<text x="${lx + 20}" y="74" font-size="13" fill="#222">${esc(n)}</text>`);
+    el.push(`<rect x="${lx}" y="${62 + shift}" width="14" height="14" rx="2" fill="${colour[n]}"/>`);
+    el.push(`<text x="${lx + 20}" y="${74 + shift}" font-size="13" fill="#222">${esc(n)}</text>`);
     lx += 36 + n.length * 7;
   }
   // Grid and y axis.

@@ -1,4 +1,5 @@
 /** Hero HQ's entry point: builds the app with the factory and serves it. */
+import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { installSignalHandlers, LaurenFactory, type LaurenOptions, SignedCookieSessionStore } from "lauren";
 import { HeroHQModule } from "./teams.js";
@@ -28,7 +29,19 @@ async function main(): Promise<void> {
   await app.listen({ port: Number(process.env.PORT ?? 8000), host: process.env.HOST ?? "127.0.0.1" });
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** True when node was started with this file, also through a symlink (a `current` release link). */
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    // import.meta.url names the real file; argv[1] is the path as typed.
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
   main().catch((err: unknown) => {
     console.error(err);
     process.exit(1);

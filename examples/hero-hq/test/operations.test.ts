@@ -4,8 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { createServer, get as httpGet } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { InMemorySessionStore } from "lauren";
@@ -148,6 +151,20 @@ describe("HQ operations", { timeout: 20_000 }, () => {
       assert.equal(await hq.exited, 0, hq.output());
       await hq.closed;
       assert.match(hq.output(), /shutdown complete/);
+    } finally {
+      hq.kill();
+    }
+  });
+
+  test("main.js also starts when run through a symlink, as from a `current` release link", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hero-hq-"));
+    const link = join(dir, "main.js");
+    symlinkSync(fileURLToPath(new URL("../src/main.js", import.meta.url)), link);
+    const hq = await serve(process.execPath, [link]).finally(() => rmSync(dir, { recursive: true, force: true }));
+    try {
+      assert.deepEqual(await getText(hq.port, "/status/"), { status: 200, text: '{"hq":"online","grid":true}' });
+      process.kill(hq.pid, "SIGTERM");
+      assert.equal(await hq.exited, 0, hq.output());
     } finally {
       hq.kill();
     }

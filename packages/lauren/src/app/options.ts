@@ -21,8 +21,12 @@ export interface LaurenOptions {
   logger?: Logger | false;
   /** Turns sessions on; see the sessions guide. */
   sessions?: SessionOptions;
-  /** Trust `X-Forwarded-*` headers (only behind a proxy you control). Default false. */
-  trustProxy?: boolean;
+  /**
+   * Behind proxies you control: `true` (one proxy) or the number of proxies in front of the
+   * app. `request.ip` then reads `X-Forwarded-For` from the right, skipping the entries those
+   * proxies appended, so a client cannot pick its own address. Default false.
+   */
+  trustProxy?: boolean | number;
   /** Serve the OpenAPI document at this path (e.g. "/openapi.json"). */
   openapiUrl?: string | null;
   /** Serve the docs UI at this path (e.g. "/docs"); needs `openapiUrl`. */
@@ -36,7 +40,8 @@ export interface LaurenOptions {
 
 export interface ResolvedOptions {
   maxBodySize: number;
-  trustProxy: boolean;
+  /** Number of trusted proxy hops; 0 = ignore X-Forwarded-For. */
+  trustProxy: number;
   shutdownTimeout: number;
   hookTimeout: number;
 }
@@ -49,13 +54,19 @@ function positiveInt(name: string, value: unknown, fallback: number): number {
   return value;
 }
 
+function proxyHops(value: boolean | number | undefined): number {
+  if (value === undefined || value === false) return 0;
+  if (value === true) return 1;
+  return positiveInt("trustProxy", value, 1);
+}
+
 export function resolveOptions(options: LaurenOptions): ResolvedOptions {
   if (options.docsUrl && !options.openapiUrl) {
     throw new ConfigurationError(`docsUrl ${options.docsUrl} needs the OpenAPI document: set openapiUrl too (e.g. "/openapi.json").`);
   }
   return {
     maxBodySize: positiveInt("maxBodySize", options.maxBodySize, 1024 * 1024),
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: proxyHops(options.trustProxy),
     shutdownTimeout: positiveInt("shutdownTimeout", options.shutdownTimeout, 10_000),
     hookTimeout: positiveInt("hookTimeout", options.hookTimeout, 10_000),
   };

@@ -18,18 +18,18 @@ export class LaurenRequest {
   readonly path: string;
   readonly #rawQuery: string;
   readonly #maxBodySize: number;
-  readonly #trustProxy: boolean;
+  readonly #proxyHops: number;
   #query: ParsedQuery | undefined = undefined;
   #cookies: Readonly<Record<string, string | undefined>> | undefined = undefined;
   #body: Promise<Buffer> | undefined = undefined;
 
-  constructor(raw: IncomingMessage, path: string, rawQuery: string, maxBodySize: number, trustProxy: boolean) {
+  constructor(raw: IncomingMessage, path: string, rawQuery: string, maxBodySize: number, proxyHops: number) {
     this.raw = raw;
     this.method = raw.method ?? "GET";
     this.path = path;
     this.#rawQuery = rawQuery;
     this.#maxBodySize = maxBodySize;
-    this.#trustProxy = trustProxy;
+    this.#proxyHops = proxyHops;
   }
 
   /** The full request target (path and query), as sent. */
@@ -58,11 +58,18 @@ export class LaurenRequest {
     return this.#cookies as Readonly<Record<string, string | undefined>>;
   }
 
-  /** The client address; the first `X-Forwarded-For` entry when the app trusts its proxy. */
+  /**
+   * The client address. With `trustProxy`, the `X-Forwarded-For` entry added by the
+   * outermost trusted proxy: counted from the right, because entries further left were
+   * sent by the client and can say anything.
+   */
   get ip(): string | undefined {
-    if (this.#trustProxy) {
+    if (this.#proxyHops > 0) {
       const forwarded = this.header("x-forwarded-for");
-      if (forwarded !== undefined) return forwarded.split(",")[0]?.trim();
+      if (forwarded !== undefined) {
+        const hops = forwarded.split(",");
+        return hops[Math.max(0, hops.length - this.#proxyHops)]?.trim();
+      }
     }
     return this.raw.socket?.remoteAddress;
   }

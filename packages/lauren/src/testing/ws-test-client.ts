@@ -114,6 +114,14 @@ export class TestWebSocket {
   }
 }
 
+function withTimeout(work: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 function closedError(result: CloseResult): Error {
   return new Error(
     `the WebSocket closed (code ${result.code}${result.reason === "" ? "" : `, "${result.reason}"`}) before a message arrived`,
@@ -168,8 +176,12 @@ export class WsTestClient {
 
   /** Closes every connection this client opened and the server it started. */
   async close(): Promise<void> {
-    for (const client of this.#clients) client.raw.terminate();
-    await Promise.all([...this.#clients].map((c) => c.closed));
+    for (const client of this.#clients) {
+      client.raw.resume();
+      client.raw.terminate();
+    }
+    // Bounded: a broken peer must fail the test that made it, not hang the teardown.
+    await withTimeout(Promise.all([...this.#clients].map((c) => c.closed)), this.#timeout);
     const server = this.#server;
     this.#server = null;
     this.#base = null;

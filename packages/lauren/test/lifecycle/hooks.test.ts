@@ -188,10 +188,12 @@ describe("lifecycle hooks", { timeout: 10_000 }, () => {
     );
   });
 
-  test("the app refuses to listen once it has shut down", async () => {
-    const { app } = chainApp();
+  test("an app shut down without ever starting still tears down, and refuses to listen", async () => {
+    const { app, events } = chainApp();
     await app.shutdown();
+    assert.deepEqual(events, ["Service.down", "Repository.down", "Database.down"]);
     await assert.rejects(app.listen({ port: 0 }), LifecycleError);
+    await assert.rejects(app.startup(), LifecycleError);
   });
 });
 
