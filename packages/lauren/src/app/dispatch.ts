@@ -91,18 +91,36 @@ export class Dispatcher {
     let params = match.params;
     if (route.paramNames !== null) params = remap(params, entry.paramNames, route.paramNames);
     this.inFlight++;
-    this.#run(route, req, res, params, path, q === -1 ? "" : url.slice(q + 1)).then(this.#done, this.#crashed);
+    const running = this.#run(route, req, res, params, path, q === -1 ? "" : url.slice(q + 1)).then(this.#done, this.#crashed);
+    if (this.#tracked !== null) this.#tracked.set(res, running);
   };
+
+  /** Per-response completion (response written and its tasks run), kept only for the TestClient. */
+  #tracked: WeakMap<ServerResponse, Promise<unknown>> | null = null;
+
+  /**
+   * Resolves when the request answered on `res` is completely handled, background tasks
+   * included. Tracking starts on the first call, so servers that never ask pay nothing.
+   */
+  completion(res: ServerResponse): Promise<unknown> {
+    return this.#tracked?.get(res) ?? Promise.resolve();
+  }
+
+  trackCompletions(): void {
+    this.#tracked ??= new WeakMap();
+  }
 
   /** Last resort: #run handles every error itself, so this only sees a failing error write. */
   readonly #crashed = (err: unknown): void => {
     this.#deps.logger.error("failed to write a response", { error: err });
-    this.#done();
+    this.#done(undefined);
   };
 
-  readonly #done = (): void => {
+  /** Returns the request's task run (if any) so a tracked completion also waits for it. */
+  readonly #done = (tasks: readonly [Promise<void>] | undefined): Promise<void> | undefined => {
     this.inFlight--;
     if (this.inFlight === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+    return tasks?.[0];
   };
 
   /** Resolves when no request is in flight and no task is running. */
@@ -120,7 +138,7 @@ export class Dispatcher {
     params: Readonly<Record<string, string>>,
     path: string,
     rawQuery: string,
-  ): Promise<void> {
+  ): Promise<readonly [Promise<void>] | undefined> {
     const { options, sessions } = this.#deps;
     const request = new LaurenRequest(req, path, rawQuery, options.maxBodySize, options.trustProxy);
     const ctx = new HandlerContext(request, params, route.contextRoute, this.#deps.container);
@@ -145,7 +163,8 @@ export class Dispatcher {
       // Only a request that succeeded runs its tasks: after an error the client may retry,
       // and the work would then happen twice.
       const tasks = ctx.queuedTasks;
-      if (tasks !== null && tasks.size > 0) this.#schedule(tasks);
+      // Wrapped in an array: an async function would otherwise wait for the returned promise.
+      if (tasks !== null && tasks.size > 0) return [this.#schedule(tasks)];
     } catch (thrown) {
       try {
         await this.#fail(route, res, thrown, session);
@@ -154,6 +173,7 @@ export class Dispatcher {
         throw writeError;
       }
     }
+    return undefined;
   }
 
   async #fail(route: CompiledRoute, res: ServerResponse, thrown: unknown, session: AppSession | null): Promise<void> {
@@ -176,11 +196,12 @@ export class Dispatcher {
     writeError(res, error as HttpError, cookie);
   }
 
-  #schedule(tasks: BackgroundTasks): void {
+  #schedule(tasks: BackgroundTasks): Promise<void> {
     const run = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => tasks.run(this.#deps.logger))
       .finally(() => this.pendingTasks.delete(run));
     this.pendingTasks.add(run);
+    return run;
   }
 }
 

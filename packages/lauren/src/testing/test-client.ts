@@ -3,7 +3,7 @@
  * (through light-my-request, no socket), runs start-up hooks before the first request and
  * waits for background tasks before returning, so assertions see their effects.
  */
-import type { OutgoingHttpHeaders } from "node:http";
+import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import inject from "light-my-request";
 import type { LaurenApplication } from "../app/application.js";
 import { parseSetCookie, type SetCookie } from "./set-cookie.js";
@@ -105,14 +105,22 @@ export class TestClient {
     if (cookies.size > 0 && headers.cookie === undefined) {
       headers.cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
     }
-    const res = await inject(this.app.handler, {
+    const dispatcher = this.app.parts.dispatcher;
+    dispatcher.trackCompletions();
+    let served: ServerResponse | undefined;
+    const handler = this.app.handler;
+    const res = await inject((req, out) => {
+      served = out;
+      handler(req, out);
+    }, {
       method: method as "GET",
       url: path,
       headers,
       ...(payload === undefined ? {} : { payload }),
       ...(options.query === undefined ? {} : { query: options.query }),
     });
-    await this.app.parts.dispatcher.idle();
+    // Only this request's own work: other requests in flight (a test may overlap them) are not awaited.
+    if (served !== undefined) await dispatcher.completion(served);
     const response = new TestResponse(res.statusCode, res.headers, res.rawPayload);
     if (this.jar !== null) {
       for (const cookie of response.cookies) {

@@ -12,7 +12,7 @@ import { openStream, recordingLogger, waitUntil } from "./helpers.js";
 const SECRET = "sse-framing-test-secret-32-bytes-long!!";
 
 let released: (() => void) | null = null;
-const probes = { headStarted: 0 };
+const probes = { headStarted: 0, unframeableClosed: 0 };
 
 @controller("/sse")
 class StreamController {
@@ -50,6 +50,20 @@ class StreamController {
     async function* produce() {
       yield "before";
       throw new Error("sector 4 exploded");
+    }
+    return new EventStream(produce());
+  }
+
+  @get("/unframeable")
+  unframeable() {
+    async function* produce() {
+      try {
+        yield "ok";
+        yield { count: 1n };
+        yield "never sent";
+      } finally {
+        probes.unframeableClosed++;
+      }
     }
     return new EventStream(produce());
   }
@@ -150,6 +164,14 @@ describe("SSE framing", () => {
     assert.ok(entry !== undefined, "the failure is logged");
     assert.match(entry.message, /event stream producer failed/);
     assert.equal((entry.fields?.error as Error | undefined)?.message, "sector 4 exploded");
+  });
+
+  test("an event that cannot be serialised ends the stream, is logged, and the producer is closed", async () => {
+    const logger = recordingLogger();
+    const res = await new TestClient(makeApp(logger)).get("/sse/unframeable");
+    assert.equal(res.text, "data: ok\n\n");
+    assert.equal(probes.unframeableClosed, 1, "the producer's finally block ran");
+    assert.ok(logger.entries.some((e) => e.level === "error" && /event stream producer failed/.test(e.message)));
   });
 
   test("HEAD gets the SSE headers and no body, and the producer is never started", async () => {

@@ -72,11 +72,16 @@ export class EventStream extends HttpResponse {
     res.flushHeaders();
     const writer = new FrameWriter(res, env.signal);
     if (this.keepAlive !== null) writer.keepAlive(this.keepAlive, formatEvent({ comment: this.keepAliveComment }));
+    let finished = false;
     try {
       for (;;) {
         const pending = iterator.next();
         const next = isThenable(pending) ? await writer.wait(pending) : pending;
-        if (next === STOPPED || next.done === true || writer.reason !== null) break;
+        if (next === STOPPED || writer.reason !== null) break;
+        if (next.done === true) {
+          finished = true;
+          break;
+        }
         if (!writer.write(frameItem(next.value)) && (await writer.drained()) === STOPPED) break;
       }
     } catch (error) {
@@ -84,7 +89,8 @@ export class EventStream extends HttpResponse {
     }
     const reason = writer.reason;
     writer.dispose();
-    if (reason !== null) stop(iterator, env);
+    // Stopped early (client left, shutdown, an event that could not be framed): let the producer clean up.
+    if (!finished) stop(iterator, env);
     if (reason !== "client-left") res.end();
   }
 
