@@ -2,13 +2,14 @@
  * The compiled app. It owns the dispatcher (shared by the HTTP server and the TestClient),
  * start-up and graceful shutdown; nothing here is decided per request.
  */
-import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Container } from "../di/container.js";
 import type { InjectionToken } from "../di/token.js";
 import { tokenName } from "../di/token.js";
 import { LifecycleError, MissingProviderError } from "../errors/index.js";
+import { deferContinue } from "../http/request.js";
 import type { CompiledModule } from "../modules/index.js";
 import type { SessionEngine } from "../sessions/index.js";
 import type { CompiledRoute } from "./compile-routes.js";
@@ -132,6 +133,11 @@ export class LaurenApplication {
     server.keepAliveTimeout = SERVER_LIMITS.keepAliveTimeout;
     server.headersTimeout = SERVER_LIMITS.headersTimeout;
     server.requestTimeout = SERVER_LIMITS.requestTimeout;
+    // Expect: 100-continue is answered only when the body is read (see deferContinue).
+    server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+      deferContinue(req, res);
+      this.handler(req, res);
+    });
     server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       for (const handler of this.#upgradeHandlers) if (handler(req, socket, head)) return;
       socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");

@@ -10,21 +10,14 @@ import type { RouteMeta, RouteOptions } from "../decorators/routes.js";
 import type { Container } from "../di/container.js";
 import { Scope } from "../di/providers.js";
 import type { Class } from "../di/token.js";
-import { InvalidGuardError, InvalidModuleError } from "../errors/index.js";
+import { InvalidModuleError } from "../errors/index.js";
 import type { RouteDescriptor } from "../guards/execution-context.js";
-import type { Guard, GuardLike } from "../guards/types.js";
-import type { ContextRoute } from "../http/handler-context.js";
+import { type GuardEntry, GuardFactory, type GuardLike } from "../guards/index.js";
+import type { ContextRoute, HandlerContext } from "../http/handler-context.js";
 import { type ClassMeta, readMeta } from "../metadata/index.js";
 import type { CompiledModule } from "../modules/index.js";
 import { declaredScope } from "../modules/index.js";
-import { joinPath, normalise, Router } from "../routing/index.js";
-
-export interface GuardEntry {
-  readonly name: string;
-  /** Ready instance, or null when the guard is request-scoped and resolved per request. */
-  readonly instance: Guard | null;
-  readonly cls: Class<Guard> | null;
-}
+import { joinPath, Router } from "../routing/index.js";
 
 export interface CompiledRoute {
   readonly method: string;
@@ -40,8 +33,6 @@ export interface CompiledRoute {
   readonly headers: StandardSchemaV1 | null;
   readonly status: number;
   readonly sessions: boolean;
-  /** Declared parameter names when they differ from the router's for the same path shape. */
-  paramNames: readonly string[] | null;
   readonly options: RouteOptions;
   readonly controllerOptions: ControllerOptions;
   readonly module: CompiledModule;
@@ -52,47 +43,6 @@ export interface RouteCompileInput {
   container: Container;
   globalGuards: readonly GuardLike[];
   sessionsEnabled: boolean;
-}
-
-function isGuardInstance(g: GuardLike): g is Guard {
-  return typeof g === "object" && g !== null;
-}
-
-export class GuardFactory {
-  readonly #cache = new Map<string, GuardEntry>();
-  constructor(readonly container: Container) {}
-
-  entry(guard: GuardLike, module: CompiledModule, usedBy: string): GuardEntry {
-    if (isGuardInstance(guard)) {
-      if (typeof guard.canActivate !== "function") throw missingCanActivate(guard.constructor?.name ?? "guard object", usedBy);
-      return { name: guard.constructor?.name ?? "guard", instance: guard, cls: null };
-    }
-    if (typeof guard !== "function" || typeof guard.prototype?.canActivate !== "function") {
-      throw missingCanActivate((guard as { name?: string })?.name ?? String(guard), usedBy);
-    }
-    const key = `${module.name}\u0000${guard.name}`;
-    const cached = this.#cache.get(key);
-    if (cached !== undefined && cached.cls === guard) return cached;
-    const record = this.container.lookup(module, guard);
-    const scope = record?.scope ?? declaredScope(guard);
-    const entry: GuardEntry =
-      scope === Scope.REQUEST && record !== undefined
-        ? { name: guard.name, instance: null, cls: guard }
-        : {
-            name: guard.name,
-            instance: record !== undefined ? this.container.get(module, guard, usedBy) : this.container.construct(module, guard),
-            cls: guard,
-          };
-    this.#cache.set(key, entry);
-    return entry;
-  }
-}
-
-function missingCanActivate(name: string, usedBy: string): InvalidGuardError {
-  return new InvalidGuardError(
-    `${name} is used as a guard by ${usedBy} but has no canActivate(ctx) method. ` +
-      "Add canActivate(ctx) returning a boolean (or a promise of one).",
-  );
 }
 
 export function compileRoutes(input: RouteCompileInput): { router: Router<CompiledRoute>; routes: CompiledRoute[] } {
@@ -112,9 +62,7 @@ export function compileRoutes(input: RouteCompileInput): { router: Router<Compil
         const routeMeta = methodMeta.kinds.get(ROUTE) as RouteMeta | undefined;
         if (routeMeta === undefined) continue;
         const compiled = compileRoute({ input, module, cls, meta, ctrl, instance, name, routeMeta, guards });
-        const entry = router.add(compiled.method, compiled.path, compiled, (r) => r.contextRoute.label, compiled.contextRoute.label);
-        const own = normalise(compiled.path).params;
-        if (own.join("/") !== entry.paramNames.join("/")) compiled.paramNames = own;
+        router.add(compiled.method, compiled.path, compiled, (r) => r.contextRoute.label, compiled.contextRoute.label);
         routes.push(compiled);
       }
     }
@@ -179,7 +127,6 @@ function compileRoute(r: OneRoute): CompiledRoute {
     headers: options.headers ?? null,
     status: options.status ?? 200,
     sessions,
-    paramNames: null,
     options,
     controllerOptions: ctrl.options,
     module: r.module,

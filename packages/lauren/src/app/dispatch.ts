@@ -6,15 +6,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Container } from "../di/container.js";
 import {
-  ForbiddenError,
   type HttpError,
   MethodNotAllowedError,
   RouteNotFoundError,
   ServiceUnavailableError,
   toHttpError,
 } from "../errors/index.js";
-import { ExecutionContext } from "../guards/execution-context.js";
-import type { Guard } from "../guards/types.js";
+import { runGuards } from "../guards/index.js";
 import type { AppSession } from "../http/context.js";
 import { HandlerContext } from "../http/handler-context.js";
 import { readJsonBody } from "../http/json-body.js";
@@ -69,31 +67,31 @@ export class Dispatcher {
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
     const method = req.method ?? "GET";
-    const match = this.#router.find(path);
-    if (match === null) {
-      writeError(res, new RouteNotFoundError(`No route matches ${method} ${path}`), null);
+    let found = this.#router.lookup(method, path);
+    if (found === null && method === "HEAD") found = this.#router.lookup("GET", path);
+    if (found === null) {
+      this.#refuse(res, method, path);
       return;
     }
-    const { entry } = match;
-    let route = entry.methods.get(method);
-    if (route === undefined) {
-      if (method === "HEAD") route = entry.methods.get("GET");
-      else if (method === "OPTIONS") {
-        writeBody(res, 204, null, ["allow", entry.allow], null, null);
-        return;
-      }
-      if (route === undefined) {
-        const err = new MethodNotAllowedError(`${method} not allowed for ${path}`, { allow: entry.allowList }, { headers: { allow: entry.allow } });
-        writeError(res, err, null);
-        return;
-      }
-    }
-    let params = match.params;
-    if (route.paramNames !== null) params = remap(params, entry.paramNames, route.paramNames);
+    const route = found.route;
+    const params = found.params;
     this.inFlight++;
     const running = this.#run(route, req, res, params, path, q === -1 ? "" : url.slice(q + 1)).then(this.#done, this.#crashed);
     if (this.#tracked !== null) this.#tracked.set(res, running);
   };
+
+  /** No route for this method: 404, 405 with Allow, or the OPTIONS answer. */
+  #refuse(res: ServerResponse, method: string, path: string): void {
+    const entry = this.#router.allowed(path);
+    if (entry === null) {
+      writeError(res, new RouteNotFoundError(`No route matches ${method} ${path}`), null);
+    } else if (method === "OPTIONS") {
+      writeBody(res, 204, null, ["allow", entry.allow], null, null);
+    } else {
+      const detail = { allow: entry.allowList };
+      writeError(res, new MethodNotAllowedError(`${method} not allowed for ${path}`, detail, { headers: { allow: entry.allow } }), null);
+    }
+  }
 
   /** Per-response completion (response written and its tasks run), kept only for the TestClient. */
   #tracked: WeakMap<ServerResponse, Promise<unknown>> | null = null;
@@ -149,7 +147,7 @@ export class Dispatcher {
         session = (loaded instanceof Promise ? await loaded : loaded) as AppSession;
         ctx.loadedSession = session;
       }
-      if (route.guards !== null) await runGuards(route, ctx);
+      if (route.guards !== null) await runGuards(route.guards, route.descriptor, ctx);
       if (route.params !== null) ctx.params = (await validate(route.params, "path", params)) as Record<string, string>;
       if (route.query !== null) ctx.query = await validate(route.query, "query", request.query);
       if (route.headers !== null) ctx.headers = await validate(route.headers, "header", req.headers);
@@ -205,22 +203,3 @@ export class Dispatcher {
   }
 }
 
-async function runGuards(route: CompiledRoute, ctx: HandlerContext): Promise<void> {
-  const ec = new ExecutionContext(ctx, route.descriptor);
-  for (const entry of route.guards ?? []) {
-    const guard = entry.instance ?? (ctx.resolve(entry.cls as never) as Guard);
-    let allowed = guard.canActivate(ec);
-    if (typeof allowed !== "boolean") allowed = await allowed;
-    if (allowed !== true) throw new ForbiddenError(`access denied by ${entry.name}`, { guard: entry.name });
-  }
-}
-
-function remap(
-  params: Readonly<Record<string, string>>,
-  from: readonly string[],
-  to: readonly string[],
-): Readonly<Record<string, string>> {
-  const out: Record<string, string> = Object.create(null);
-  for (let i = 0; i < to.length; i++) out[to[i] as string] = params[from[i] as string] as string;
-  return out;
-}

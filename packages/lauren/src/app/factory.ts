@@ -23,14 +23,17 @@ export const LaurenFactory = {
     const modules = compileModules(rootModule);
     const root = modules[modules.length - 1] as (typeof modules)[number];
     const container = new Container((token, scope) => explainMissing(modules, token, scope));
-    for (const provider of options.globalProviders ?? []) container.addGlobal(toRecord(provider, null, "globalProviders"));
+    for (const provider of options.globalProviders ?? []) container.addGlobal(toRecord(provider, container.globalScope, "globalProviders"));
 
     const sessions = options.sessions === undefined ? null : SessionEngine.create(options.sessions, logger);
     if (sessions?.revocationStore) {
-      container.addGlobal(toRecord({ provide: RevocationStore, useValue: sessions.revocationStore }, null, "sessions"));
+      container.addGlobal(toRecord({ provide: RevocationStore, useValue: sessions.revocationStore }, container.globalScope, "sessions"));
     }
 
     // Build every singleton now, so a wrong inject() fails here and not on a request.
+    for (const record of container.globalScope.visible.values()) {
+      if (record.scope === Scope.SINGLETON) container.get(container.globalScope, record.token, "globalProviders");
+    }
     for (const module of modules) {
       for (const record of module.providers.values()) {
         if (record.scope === Scope.SINGLETON) container.get(module, record.token, module.name);

@@ -6,7 +6,7 @@
  */
 import { RouteConflictError } from "../errors/index.js";
 import type { CompiledModule } from "../modules/index.js";
-import { joinPath, normalise, type PathEntry, type Router } from "../routing/index.js";
+import { joinPath, type Router } from "../routing/index.js";
 import type { CompiledRoute } from "./compile-routes.js";
 
 /** Stands in for a controller class in guard descriptors and labels. */
@@ -50,7 +50,6 @@ export function internalRoute(input: InternalRouteInput): CompiledRoute {
     headers: null,
     status: 200,
     sessions: false,
-    paramNames: null,
     options: { hidden: true, sessions: false },
     controllerOptions: {},
     module: input.module,
@@ -63,15 +62,11 @@ export function internalRoute(input: InternalRouteInput): CompiledRoute {
  */
 export function mountInternalRoute(router: Router<CompiledRoute>, routes: CompiledRoute[], input: InternalRouteInput): void {
   const route = internalRoute(input);
-  let entry: PathEntry<CompiledRoute>;
   try {
-    entry = router.add(route.method, route.path, route, (r) => r.contextRoute.label, route.contextRoute.label);
+    router.add(route.method, route.path, route, (r) => r.contextRoute.label, route.contextRoute.label);
   } catch (err) {
     if (!(err instanceof RouteConflictError)) throw err;
     throw new RouteConflictError(`${err.message} To keep your route, set ${input.option} to another path (or null to turn it off).`);
   }
-  // A user route of the same shape may name its parameter differently (as in compileRoutes).
-  const own = normalise(route.path).params;
-  if (own.join("/") !== entry.paramNames.join("/")) route.paramNames = own;
   routes.push(route);
 }

@@ -51,6 +51,11 @@ class Frame implements InjectionFrame {
 
 export class Container {
   readonly #globals = new Map<InjectionToken, ProviderRecord>();
+  /**
+   * Where global providers live: they see only each other, so what they can inject does not
+   * depend on which module happens to ask for them first.
+   */
+  readonly globalScope: ModuleScope = { name: "globalProviders", visible: this.#globals };
   readonly #building: ProviderRecord[] = [];
   readonly #describe: (token: InjectionToken, scope: ModuleScope) => string;
   /** Singletons in the order their construction finished: dependencies come first. */
@@ -120,7 +125,8 @@ export class Container {
       if (frame.lifetime === "singleton") {
         throw new ScopeMismatchError(
           `${frame.requester} lives for the whole app but depends on ${tokenName(record.token)}, which is request-scoped. ` +
-            `Make ${frame.requester} request-scoped too, or resolve ${tokenName(record.token)} per request with ctx.resolve().`,
+            `Resolve ${tokenName(record.token)} per request with ctx.resolve() in the handler, or make ${frame.requester} ` +
+            "request-scoped too if it is a provider (controllers always live for the whole app).",
         );
       }
       const cache = frame.cache as RequestCache;

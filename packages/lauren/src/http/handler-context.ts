@@ -3,7 +3,7 @@
  * contexts share one shape; cookies, query, tasks and state are created on first use.
  */
 import type { Container, ModuleScope, RequestCache } from "../di/container.js";
-import type { InjectionToken } from "../di/token.js";
+import type { Class, InjectionToken } from "../di/token.js";
 import { SessionConfigError } from "../sessions/index.js";
 import type { AppSession, Ctx } from "./context.js";
 import type { LaurenRequest, ParsedQuery } from "./request.js";
@@ -92,5 +92,11 @@ export class HandlerContext implements Ctx<Record<string, never>> {
   resolve<T>(token: InjectionToken<T>): T {
     this.#cache ??= new Map();
     return this.#container.getForRequest(this.#route.scope, token, this.#cache, this.#route.label);
+  }
+
+  /** Builds a class that is not a provider (a request-scoped guard) for this request only. */
+  construct<T>(cls: Class<T>): T {
+    this.#cache ??= new Map();
+    return this.#container.construct(this.#route.scope, cls, { track: false, cache: this.#cache });
   }
 }

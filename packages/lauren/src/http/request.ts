@@ -2,7 +2,7 @@
  * The request as handlers and guards see it: a thin wrapper over node's IncomingMessage
  * that parses query, cookies and body only when first asked, and enforces the body limit.
  */
-import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseQuery } from "node:querystring";
 import { parse as parseCookies } from "cookie";
 import { PayloadTooLargeError } from "../errors/index.js";
@@ -85,19 +85,61 @@ export class LaurenRequest {
   }
 }
 
-function tooLarge(limit: number): PayloadTooLargeError {
-  // The unread rest of the body would otherwise be drained to keep the connection alive.
-  return new PayloadTooLargeError(`body exceeds ${limit} bytes`, { max_body_size: limit }, { headers: { connection: "close" } });
+/**
+ * Requests that sent `Expect: 100-continue`, with the response to send `100 Continue` on.
+ * The interim answer goes out only when a handler actually reads the body, so a guard's 403
+ * or an over-size 413 never makes the client upload anything.
+ */
+const awaitingContinue = new WeakMap<IncomingMessage, ServerResponse>();
+
+export function deferContinue(req: IncomingMessage, res: ServerResponse): void {
+  awaitingContinue.set(req, res);
+}
+
+function tooLarge(limit: number, close: boolean): PayloadTooLargeError {
+  const options = close ? { headers: { connection: "close" } } : {};
+  return new PayloadTooLargeError(`body exceeds ${limit} bytes`, { max_body_size: limit }, options);
+}
+
+/** How much of an over-size body is read and thrown away before the connection is cut. */
+const DISCARD_FACTOR = 8;
+const DISCARD_TIMEOUT_MS = 10_000;
+
+/**
+ * Reads and drops the rest of a refused body so the client, which may still be uploading,
+ * receives the 413: closing a socket with unread data resets it, and the answer is lost.
+ * Bounded in bytes and time, after which the connection is cut.
+ */
+function discard(req: IncomingMessage, limit: number): void {
+  let left = Math.max(limit, 1024 * 1024) * DISCARD_FACTOR;
+  const cut = (): void => {
+    req.socket?.destroy();
+  };
+  const timer = setTimeout(cut, DISCARD_TIMEOUT_MS);
+  timer.unref();
+  req.on("data", (chunk: Buffer) => {
+    left -= chunk.length;
+    if (left < 0) cut();
+  });
+  req.once("close", () => clearTimeout(timer));
+  req.resume();
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const continueOn = awaitingContinue.get(req);
+  awaitingContinue.delete(req);
   const declared = req.headers["content-length"];
   if (declared !== undefined) {
     const length = Number(declared);
-    if (length > limit) return Promise.reject(tooLarge(limit));
+    if (length > limit) {
+      // A client waiting for 100 Continue has sent nothing, so closing is clean; any other is uploading now.
+      if (continueOn === undefined) discard(req, limit);
+      return Promise.reject(tooLarge(limit, continueOn !== undefined));
+    }
     if (length === 0) return Promise.resolve(EMPTY_BUFFER);
   }
   if (req.readableEnded) return Promise.resolve(EMPTY_BUFFER);
+  continueOn?.writeContinue();
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -111,8 +153,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       size += chunk.length;
       if (size > limit) {
         cleanup();
-        req.pause();
-        reject(tooLarge(limit));
+        discard(req, limit);
+        reject(tooLarge(limit, false));
         return;
       }
       chunks.push(chunk);

@@ -1,1 +1,1 @@
-export { EMPTY_PARAMS, joinPath, type Match, normalise, type PathEntry, Router } from "./router.js";
+export { EMPTY_PARAMS, type Found, joinPath, normalise, type PathEntry, Router } from "./router.js";

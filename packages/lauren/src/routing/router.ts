@@ -1,23 +1,25 @@
 /**
  * Route table over find-my-way. Templates use `{name}` parameters; a trailing slash never
- * matters. Static paths are answered from a Map before the radix tree is walked, and each
- * path keeps its allowed methods so a wrong method is a 405 with `Allow`, not a 404.
+ * matters. Each method has its own tree (so `DELETE /heroes/new` still reaches
+ * `DELETE /heroes/{id}` when only `GET /heroes/new` is static), static paths are answered
+ * from a Map first, and a separate path index knows which methods a path allows, for 405
+ * and OPTIONS.
  */
 import FindMyWay from "find-my-way";
 import { RouteConflictError } from "../errors/index.js";
 
-export interface PathEntry<R> {
+export interface Found<R> {
+  readonly route: R;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** The methods one path allows, precomputed for `Allow` headers. */
+export interface PathEntry {
   readonly template: string;
-  readonly paramNames: readonly string[];
-  readonly methods: Map<string, R>;
+  readonly methods: Set<string>;
   /** `Allow` header value, including HEAD (for GET) and OPTIONS. */
   allow: string;
   allowList: string[];
-}
-
-export interface Match<R> {
-  readonly entry: PathEntry<R>;
-  readonly params: Readonly<Record<string, string>>;
 }
 
 export const EMPTY_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
@@ -42,46 +44,72 @@ export function joinPath(prefix: string, path: string): string {
   return joined.length > 1 && joined.endsWith("/") ? joined.slice(0, -1) : joined;
 }
 
-export class Router<R> {
-  readonly #fmw = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 500 });
-  readonly #static = new Map<string, PathEntry<R>>();
-  readonly #byShape = new Map<string, PathEntry<R>>();
-  readonly entries: PathEntry<R>[] = [];
+function stripSlash(path: string): string {
+  return path.length > 1 && path.charCodeAt(path.length - 1) === 47 ? path.slice(0, -1) : path;
+}
 
-  add(method: string, template: string, route: R, describe: (existing: R) => string, describeNew: string): PathEntry<R> {
+const OPTIONS = { ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 500 } as const;
+
+export class Router<R> {
+  readonly #routes = FindMyWay(OPTIONS);
+  readonly #static = new Map<string, Map<string, R>>();
+  readonly #paths = FindMyWay(OPTIONS);
+  readonly #staticPaths = new Map<string, PathEntry>();
+  readonly #entries = new Map<string, PathEntry>();
+  readonly #claimed = new Map<string, R>();
+
+  add(method: string, template: string, route: R, describe: (existing: R) => string, describeNew: string): void {
     const { path, shape, params } = normalise(template);
-    let entry = this.#byShape.get(shape);
-    if (entry === undefined) {
-      entry = { template, paramNames: params, methods: new Map(), allow: "", allowList: [] };
-      this.#byShape.set(shape, entry);
-      this.entries.push(entry);
-      if (params.length === 0) this.#static.set(path, entry);
-      this.#fmw.on("GET", path, () => undefined, entry);
-    }
-    const existing = entry.methods.get(method);
+    const existing = this.#claimed.get(`${method} ${shape}`);
     if (existing !== undefined) {
       throw new RouteConflictError(
         `${method} ${template} is declared twice: by ${describe(existing)} and by ${describeNew}. ` +
           "Give one of them a different path or method.",
       );
     }
-    entry.methods.set(method, route);
-    const allowed = new Set(entry.methods.keys());
+    this.#claimed.set(`${method} ${shape}`, route);
+    if (params.length === 0) {
+      let byPath = this.#static.get(method);
+      if (byPath === undefined) this.#static.set(method, (byPath = new Map()));
+      byPath.set(path, route);
+    }
+    this.#routes.on(method as "GET", path, () => undefined, route);
+
+    let entry = this.#entries.get(shape);
+    if (entry === undefined) {
+      entry = { template, methods: new Set(), allow: "", allowList: [] };
+      this.#entries.set(shape, entry);
+      if (params.length === 0) this.#staticPaths.set(path, entry);
+      this.#paths.on("GET", path, () => undefined, entry);
+    }
+    entry.methods.add(method);
+    const allowed = new Set(entry.methods);
     if (allowed.has("GET")) allowed.add("HEAD");
     allowed.add("OPTIONS");
     entry.allowList = [...allowed].sort();
     entry.allow = entry.allowList.join(", ");
-    return entry;
   }
 
-  /** Finds the path entry for a request path (undecoded, without query). */
-  find(path: string): Match<R> | null {
-    const key = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
-    const hit = this.#static.get(key);
-    if (hit !== undefined) return { entry: hit, params: EMPTY_PARAMS };
-    const found = this.#fmw.find("GET", path);
+  /** The route for a method and a request path (undecoded, without query), or null. */
+  lookup(method: string, path: string): Found<R> | null {
+    const hit = this.#static.get(method)?.get(stripSlash(path));
+    if (hit !== undefined) return { route: hit, params: EMPTY_PARAMS };
+    // An empty segment (`/heroes//`) names no route: it must not reach `/heroes/{id}` with an
+    // empty id, nor `/heroes` by trailing-slash folding.
+    if (path.includes("//")) return null;
+    const found = this.#routes.find(method as "GET", path);
     if (found === null) return null;
-    const entry = found.store as PathEntry<R>;
-    return { entry, params: found.params as Record<string, string> };
+    const params = found.params as Record<string, string>;
+    for (const key in params) if (params[key] === "") return null;
+    return { route: found.store as R, params };
+  }
+
+  /** Which methods the path allows, or null when no route has this path at all. */
+  allowed(path: string): PathEntry | null {
+    const hit = this.#staticPaths.get(stripSlash(path));
+    if (hit !== undefined) return hit;
+    if (path.includes("//")) return null;
+    const found = this.#paths.find("GET", path);
+    return found === null ? null : (found.store as PathEntry);
   }
 }

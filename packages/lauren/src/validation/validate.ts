@@ -39,9 +39,11 @@ export function validationError(source: Source, issues: readonly StandardSchemaV
   const message =
     first === undefined
       ? `invalid ${LABEL[source]}s`
-      : present || field === source
-        ? `invalid ${LABEL[source]} '${field}': ${first.message}`
-        : `missing ${LABEL[source]} '${field}'`;
+      : field === source
+        ? `invalid ${LABEL[source]}s: ${first.message}`
+        : present
+          ? `invalid ${LABEL[source]} '${field}': ${first.message}`
+          : `missing ${LABEL[source]} '${field}'`;
   return new ExtractorFieldError(message, { field, source, errors });
 }
 

@@ -4,12 +4,11 @@
  * nothing looks at decorator metadata after start-up.
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { type GuardEntry, GuardFactory } from "../../app/compile-routes.js";
 import type { Container } from "../../di/container.js";
 import type { Class } from "../../di/token.js";
 import { ConfigurationError, InvalidModuleError } from "../../errors/index.js";
 import type { RouteDescriptor } from "../../guards/execution-context.js";
-import type { GuardLike } from "../../guards/types.js";
+import { type GuardEntry, GuardFactory, type GuardLike } from "../../guards/index.js";
 import type { ContextRoute } from "../../http/handler-context.js";
 import { type ClassMeta, readMeta } from "../../metadata/index.js";
 import type { CompiledModule } from "../../modules/index.js";

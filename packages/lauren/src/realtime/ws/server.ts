@@ -11,8 +11,7 @@ import type { Logger } from "../../app/logger.js";
 import type { ResolvedOptions } from "../../app/options.js";
 import type { Container } from "../../di/container.js";
 import { ForbiddenError, type HttpError, ServiceUnavailableError, toHttpError } from "../../errors/index.js";
-import { ExecutionContext } from "../../guards/execution-context.js";
-import type { Guard } from "../../guards/types.js";
+import { runGuards } from "../../guards/index.js";
 import type { AppSession } from "../../http/context.js";
 import { HandlerContext } from "../../http/handler-context.js";
 import { LaurenRequest } from "../../http/request.js";
@@ -59,9 +58,9 @@ export class WsServer {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
-    const match = this.#deps.router.find(path);
-    const gateway = match?.entry.methods.get("GET");
-    if (match === null || gateway === undefined) return false;
+    const match = this.#deps.router.lookup("GET", path);
+    if (match === null) return false;
+    const gateway = match.route;
     // Until ws owns the socket, a reset by the client must not become an uncaught 'error'.
     socket.on("error", ignore);
     this.#admit(gateway, req, socket, head, path, q === -1 ? "" : url.slice(q + 1), match.params).catch((error: unknown) => {
@@ -101,7 +100,7 @@ export class WsServer {
         session = (loaded instanceof Promise ? await loaded : loaded) as AppSession;
         ctx.loadedSession = session;
       }
-      if (gateway.guards !== null) await runGuards(gateway, ctx);
+      if (gateway.guards !== null) await runGuards(gateway.guards, gateway.descriptor, ctx);
     } catch (thrown) {
       const { error, unexpected } = toHttpError(thrown);
       if (unexpected) this.#deps.logger.error(`${gateway.label}: upgrade refused by an unexpected error`, { error: thrown });
@@ -188,15 +187,6 @@ export class WsServer {
   }
 }
 
-async function runGuards(gateway: CompiledGateway, ctx: HandlerContext): Promise<void> {
-  const ec = new ExecutionContext(ctx, gateway.descriptor);
-  for (const entry of gateway.guards ?? []) {
-    const guard = entry.instance ?? (ctx.resolve(entry.cls as never) as Guard);
-    let allowed = guard.canActivate(ec);
-    if (typeof allowed !== "boolean") allowed = await allowed;
-    if (allowed !== true) throw new ForbiddenError(`access denied by ${entry.name}`, { guard: entry.name });
-  }
-}
 
 async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
