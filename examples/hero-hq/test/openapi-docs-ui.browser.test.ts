@@ -5,10 +5,11 @@
  * reach the app. Skipped only when Chromium is not installed.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
 import { chromium } from "playwright-core";
 import { buildApp } from "../src/main.js";
 
@@ -30,10 +31,15 @@ test("Swagger UI renders Hero HQ from our own origin and Try it out reaches the 
 }, async (t) => {
   const app = buildApp({ logger: false });
   const { url } = await app.listen({ port: 0, host: "127.0.0.1" });
-  const profile = mkdtempSync(join(tmpdir(), "lauren-docs-ui-"));
+  // Playwright gives the browser a fresh temporary profile and deletes it on close.
+  const launching = chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
+  // Registered before the launch settles, so a test that times out still closes the browser
+  // (a live Chromium would keep this process running forever).
   t.after(async () => {
+    const browser = await launching.catch(() => null);
+    const closed = await Promise.race([browser?.close().then(() => true), delay(10_000, false)]);
+    if (closed === false) browser?.process()?.kill("SIGKILL");
     await app.shutdown();
-    rmSync(profile, { recursive: true, force: true });
   });
 
   const recruited = await fetch(`${url}/heroes/`, {
@@ -43,17 +49,16 @@ test("Swagger UI renders Hero HQ from our own origin and Try it out reaches the 
   });
   assert.equal(recruited.status, 201);
 
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
-  t.after(() => context.close());
+  const context = await (await launching).newContext();
   const requests: string[] = [];
   const problems: string[] = [];
   context.on("request", (request) => requests.push(request.url()));
-  const page = context.pages()[0] ?? (await context.newPage());
+  const page = await context.newPage();
   page.on("console", (message) => {
     if (message.type() === "error" || /Content.Security.Policy/i.test(message.text())) problems.push(message.text());
   });
   page.on("pageerror", (error) => problems.push(error.message));
-  // Chromium reports CSP violations to the log, not the console API: collect them in the page.
+  // Violations are also events in the page: collect them there, whatever the console shows.
   // (A string: this package type-checks without the DOM library.)
   await page.addInitScript({
     content: `globalThis.cspViolations = [];

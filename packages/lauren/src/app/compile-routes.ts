@@ -4,19 +4,17 @@
  * these fields (null = skip) and never reads decorator metadata at request time.
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { CONTROLLER, ROUTE } from "../decorators/kinds.js";
 import type { ControllerMeta, ControllerOptions } from "../decorators/controller.js";
+import { CONTROLLER, ROUTE } from "../decorators/kinds.js";
 import type { RouteMeta, RouteOptions } from "../decorators/routes.js";
 import type { Container } from "../di/container.js";
-import { Scope } from "../di/providers.js";
 import type { Class } from "../di/token.js";
 import { InvalidModuleError } from "../errors/index.js";
 import type { RouteDescriptor } from "../guards/execution-context.js";
 import { type GuardEntry, GuardFactory, type GuardLike } from "../guards/index.js";
-import type { ContextRoute, HandlerContext } from "../http/handler-context.js";
+import type { ContextRoute } from "../http/handler-context.js";
 import { type ClassMeta, readMeta } from "../metadata/index.js";
 import type { CompiledModule } from "../modules/index.js";
-import { declaredScope } from "../modules/index.js";
 import { joinPath, Router } from "../routing/index.js";
 
 export interface CompiledRoute {

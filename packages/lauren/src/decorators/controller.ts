@@ -17,7 +17,7 @@ export interface ControllerMeta {
 
 /** Declares an HTTP controller; it is built once, at start-up, by the container. */
 export function controller(prefix = "", options: ControllerOptions = {}) {
-  assertCalled("controller", prefix, arguments[1], '@controller("/heroes")');
+  assertCalled("controller", prefix, options, '@controller("/heroes")');
   return (_target: Class<unknown>, context: ClassDecoratorContext): void => {
     metaFrom(context.metadata).kinds.set(CONTROLLER, { prefix, options } satisfies ControllerMeta);
   };

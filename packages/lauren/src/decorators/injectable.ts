@@ -2,7 +2,7 @@ import { Scope } from "../di/providers.js";
 import type { Class } from "../di/token.js";
 import { metaFrom } from "../metadata/index.js";
 import { INJECTABLE } from "./kinds.js";
-import { assertCalled } from "./usage.js";
+import { assertOptions } from "./usage.js";
 
 export interface InjectableOptions {
   scope?: Scope;
@@ -10,7 +10,7 @@ export interface InjectableOptions {
 
 /** Marks a class as a provider and sets its scope (singleton unless told otherwise). */
 export function injectable(options: InjectableOptions = {}) {
-  assertCalled("injectable", options, arguments[1], "@injectable() or @injectable({ scope: Scope.REQUEST })");
+  assertOptions("injectable", options, "@injectable() or @injectable({ scope: Scope.REQUEST })");
   const scope = options.scope ?? Scope.SINGLETON;
   return (_target: Class<unknown>, context: ClassDecoratorContext): void => {
     metaFrom(context.metadata).kinds.set(INJECTABLE, { scope });

@@ -2,7 +2,7 @@ import type { Provider } from "../di/providers.js";
 import type { Class, InjectionToken } from "../di/token.js";
 import { metaFrom } from "../metadata/index.js";
 import { MODULE } from "./kinds.js";
-import { assertCalled } from "./usage.js";
+import { assertOptions } from "./usage.js";
 
 export interface ModuleOptions {
   /** HTTP and WebSocket controllers this module serves. */
@@ -17,7 +17,7 @@ export interface ModuleOptions {
 
 /** Declares a module: a unit of controllers and providers with an explicit public surface. */
 export function module(options: ModuleOptions = {}) {
-  assertCalled("module", options, arguments[1], "@module({ controllers, providers, imports, exports })");
+  assertOptions("module", options, "@module({ controllers, providers, imports, exports })");
   return (_target: Class<unknown>, context: ClassDecoratorContext): void => {
     metaFrom(context.metadata).kinds.set(MODULE, { ...options });
   };

@@ -20,3 +20,13 @@ export function assertKind(name: string, context: { kind: string }, allowed: rea
     throw new DecoratorUsageError(`@${name} cannot decorate a ${context.kind}; use it on a ${allowed.join(" or ")}.`);
   }
 }
+
+/**
+ * For decorators whose only argument is an options object: used bare, that argument is the
+ * decorated class itself, which no options object is.
+ */
+export function assertOptions(name: string, options: unknown, example: string): void {
+  if (typeof options === "function") {
+    throw new DecoratorUsageError(`@${name} must be called with its arguments: write ${example}, not @${name}.`);
+  }
+}

@@ -99,7 +99,9 @@ export class Container {
   resolveFrom(frame: Frame, token: InjectionToken): unknown {
     const record = this.lookup(frame.scope, token);
     if (record === undefined) {
-      throw new MissingProviderError(`${frame.requester} (in ${frame.scope.name}) asks for ${tokenName(token)}, ${this.#describe(token, frame.scope)}`);
+      throw new MissingProviderError(
+        `${frame.requester} (in ${frame.scope.name}) asks for ${tokenName(token)}, ${this.#describe(token, frame.scope)}`,
+      );
     }
     return this.instantiate(record, frame);
   }

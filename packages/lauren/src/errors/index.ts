@@ -1,3 +1,3 @@
+export { errorBody, toHttpError } from "./envelope.js";
 export * from "./http-errors.js";
 export * from "./startup-errors.js";
-export { errorBody, toHttpError } from "./envelope.js";

@@ -68,4 +68,3 @@ function missingCanActivate(name: string, usedBy: string): InvalidGuardError {
       "Add canActivate(ctx) returning a boolean (or a promise of one).",
   );
 }
-

@@ -5,7 +5,7 @@
  */
 import { INJECTABLE, MODULE } from "../decorators/kinds.js";
 import type { ModuleOptions } from "../decorators/module.js";
-import type { Container, ModuleScope, ProviderRecord } from "../di/container.js";
+import type { ModuleScope, ProviderRecord } from "../di/container.js";
 import { type Provider, Scope } from "../di/providers.js";
 import type { Class, InjectionToken } from "../di/token.js";
 import { tokenName } from "../di/token.js";
@@ -46,7 +46,8 @@ export function toRecord(provider: Provider, owner: ModuleScope | null, where: s
   if ("useClass" in provider) {
     return { ...base, token, kind: "class", scope: provider.scope ?? declaredScope(provider.useClass), useClass: provider.useClass };
   }
-  if ("useFactory" in provider) return { ...base, token, kind: "factory", scope: provider.scope ?? Scope.SINGLETON, factory: provider.useFactory };
+  if ("useFactory" in provider)
+    return { ...base, token, kind: "factory", scope: provider.scope ?? Scope.SINGLETON, factory: provider.useFactory };
   if ("useExisting" in provider) return { ...base, token, kind: "existing", scope: Scope.SINGLETON, existing: provider.useExisting };
   throw new InvalidModuleError(
     `${where} provides ${tokenName(token)} without saying how: add useClass, useValue, useFactory or useExisting.`,
@@ -70,7 +71,9 @@ export function compileModules(root: Class<unknown>): CompiledModule[] {
     const options = moduleOptions(cls);
     if (options === undefined) {
       const role = importer === null ? "the root module" : `imported by ${importer}`;
-      throw new InvalidModuleError(`${typeof cls === "function" ? cls.name : String(cls)} is ${role} but is not a module: decorate it with @module({...}).`);
+      throw new InvalidModuleError(
+        `${typeof cls === "function" ? cls.name : String(cls)} is ${role} but is not a module: decorate it with @module({...}).`,
+      );
     }
     stack.push(cls);
     const imports = (options.imports ?? []).map((imp) => visit(imp, cls.name));

@@ -70,7 +70,10 @@ export class Router<R> {
     this.#claimed.set(`${method} ${shape}`, route);
     if (params.length === 0) {
       let byPath = this.#static.get(method);
-      if (byPath === undefined) this.#static.set(method, (byPath = new Map()));
+      if (byPath === undefined) {
+        byPath = new Map();
+        this.#static.set(method, byPath);
+      }
       byPath.set(path, route);
     }
     this.#routes.on(method as "GET", path, () => undefined, route);

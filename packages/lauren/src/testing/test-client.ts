@@ -36,6 +36,7 @@ export class TestResponse {
     this.text = body.toString("utf8");
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: tests read bodies loosely unless they ask for a type
   json<T = any>(): T {
     return JSON.parse(this.text) as T;
   }
@@ -109,16 +110,19 @@ export class TestClient {
     dispatcher.trackCompletions();
     let served: ServerResponse | undefined;
     const handler = this.app.handler;
-    const res = await inject((req, out) => {
-      served = out;
-      handler(req, out);
-    }, {
-      method: method as "GET",
-      url: path,
-      headers,
-      ...(payload === undefined ? {} : { payload }),
-      ...(options.query === undefined ? {} : { query: options.query }),
-    });
+    const res = await inject(
+      (req, out) => {
+        served = out;
+        handler(req, out);
+      },
+      {
+        method: method as "GET",
+        url: path,
+        headers,
+        ...(payload === undefined ? {} : { payload }),
+        ...(options.query === undefined ? {} : { query: options.query }),
+      },
+    );
     // Only this request's own work: other requests in flight (a test may overlap them) are not awaited.
     if (served !== undefined) await dispatcher.completion(served);
     const response = new TestResponse(res.statusCode, res.headers, res.rawPayload);

@@ -36,6 +36,7 @@ export class WsHandshakeError extends Error {
     this.body = body;
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: tests read bodies loosely unless they ask for a type
   json<T = any>(): T {
     return JSON.parse(this.body) as T;
   }
@@ -104,6 +105,7 @@ export class TestWebSocket {
     });
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: tests read frames loosely unless they ask for a type
   async receiveJson<T = any>(timeout?: number): Promise<T> {
     return JSON.parse(await this.receive(timeout)) as T;
   }

@@ -111,7 +111,8 @@ describe("scope mismatch on a controller", () => {
   test("points to ctx.resolve() rather than asking to make the controller request-scoped", () => {
     assert.throws(
       () => LaurenFactory.create(BadModule, { logger: false }),
-      (err: unknown) => err instanceof ScopeMismatchError && /ctx\.resolve\(\)/.test(err.message) && /controllers always live/.test(err.message),
+      (err: unknown) =>
+        err instanceof ScopeMismatchError && /ctx\.resolve\(\)/.test(err.message) && /controllers always live/.test(err.message),
     );
   });
 });

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { after, before, test } from "node:test";
-import { type Ctx, controller, type ExecutionContext, ForbiddenError, LaurenFactory, module, post, useGuards } from "../../src/index.js";
-import type { LaurenApplication } from "../../src/index.js";
 import { z } from "zod";
+import type { LaurenApplication } from "../../src/index.js";
+import { type Ctx, controller, type ExecutionContext, ForbiddenError, LaurenFactory, module, post, useGuards } from "../../src/index.js";
 
 const Body = z.object({ n: z.number() });
 
@@ -54,7 +54,12 @@ function expectContinue(path: string, body: string, headers: Record<string, stri
       port,
       method: "POST",
       path,
-      headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), expect: "100-continue", ...headers },
+      headers: {
+        "content-type": "application/json",
+        "content-length": String(Buffer.byteLength(body)),
+        expect: "100-continue",
+        ...headers,
+      },
     });
     req.on("continue", () => {
       continued = true;
@@ -73,7 +78,13 @@ function expectContinue(path: string, body: string, headers: Record<string, stri
 /** Uploads `size` bytes without Expect, all at once, and reads whatever answer arrives. */
 function upload(path: string, size: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, method: "POST", path, headers: { "content-type": "application/json", "content-length": String(size) } });
+    const req = request({
+      host: "127.0.0.1",
+      port,
+      method: "POST",
+      path,
+      headers: { "content-type": "application/json", "content-length": String(size) },
+    });
     req.on("response", (res) => {
       res.resume();
       res.on("end", () => resolve(res.statusCode ?? 0));

@@ -48,7 +48,7 @@ export interface WsMessageMeta {
 
 /** Declares a WebSocket gateway served at `path`; one instance is built per connection. */
 export function wsController(path = "/", options: WsControllerOptions = {}) {
-  assertCalled("wsController", path, arguments[1], '@wsController("/comms")');
+  assertCalled("wsController", path, options, '@wsController("/comms")');
   return (_target: Class<unknown>, context: ClassDecoratorContext): void => {
     assertKind("wsController", context, ["class"]);
     metaFrom(context.metadata).kinds.set(WS_CONTROLLER, { path, options } satisfies WsControllerMeta);
