@@ -36,7 +36,7 @@ export class MissionControlController {
   private readonly log = inject(MissionLog);
 
   // A live feed: each yielded event reaches the client as soon as it is produced.
-  @get("/feed")
+  @get("/feed", { produces: "text/event-stream" })
   feed(): EventStream {
     async function* statusReports() {
       for (let sector = 1; sector <= 3; sector++) {

@@ -83,6 +83,11 @@ describe("Hero HQ's OpenAPI document", () => {
     );
   });
 
+  test("the live feed is documented as an event stream, not JSON", () => {
+    const feed = op("/missions/feed", "get");
+    assert.deepEqual(Object.keys(feed.responses["200"]?.content ?? {}), ["text/event-stream"]);
+  });
+
   test("dispatching answers 202 and takes the hero from the query", () => {
     const dispatch = op("/missions/dispatch", "post");
     assert.deepEqual(Object.keys(dispatch.responses)[0], "202");

@@ -17,6 +17,8 @@ export interface RouteOptions extends RouteSchemas {
   raises?: readonly HttpErrorClass[];
   /** Schema of the success body, for OpenAPI. */
   response?: StandardSchemaV1;
+  /** Media type of the success body, for OpenAPI: `"text/event-stream"` for an EventStream. Default JSON. */
+  produces?: string;
   summary?: string;
   description?: string;
   tags?: readonly string[];

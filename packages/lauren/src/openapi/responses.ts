@@ -130,7 +130,9 @@ export function successResponses(route: CompiledRoute, registry: SchemaRegistry,
     out[String(empty)] = { description: reason(empty) };
     return out;
   }
-  out[String(status)] = { description: reason(status), content: { "application/json": { schema } } };
+  const media = route.options.produces ?? "application/json";
+  const body = media === "application/json" || response !== undefined ? schema : { type: "string" };
+  out[String(status)] = { description: reason(status), content: { [media]: { schema: body } } };
   // `z.optional(HeroOut)`: the handler may also return nothing.
   if (optional && status === 200) out["204"] = { description: reason(204) };
   return out;
