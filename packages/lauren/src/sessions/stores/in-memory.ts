@@ -1,7 +1,9 @@
 /**
  * The default store: one process, for development, tests and single-worker apps. Each key
- * is kept as its own JSON text, so a save merges changed keys without re-encoding the rest
- * and a load hands out fresh copies (a handler can never mutate the stored row in place).
+ * is kept on its own, so a save merges changed keys without touching the rest. Objects and
+ * arrays are kept as JSON text, so a load hands out fresh copies (a handler can never mutate
+ * the stored row in place); strings, numbers, booleans and null are immutable and kept as
+ * they are, which spares the common session (an id and a name) any parsing on a read.
  * Expired rows are swept by an unref'd timer, and at most `maxSessions` rows are kept,
  * least recently used first out, so a flood of new sessions cannot exhaust memory.
  */
@@ -19,9 +21,21 @@ export interface InMemorySessionStoreOptions {
   clock?: () => number;
 }
 
+/** A stored object or array, as JSON text (parsed anew on every load). */
+class Json {
+  constructor(readonly text: string) {}
+}
+
 interface Row {
-  values: Map<string, string>;
+  values: Map<string, Json | string | number | boolean | null>;
   expiresAt: number | null;
+}
+
+function encode(value: unknown): Json | string | number | boolean | null | undefined {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : new Json(text);
 }
 
 const RESOLVED_TRUE = Promise.resolve(true);
@@ -57,7 +71,8 @@ export class InMemorySessionStore extends SessionStore {
     if (row === undefined) return RESOLVED_NULL;
     this.#promote(id, row);
     const data: Record<string, unknown> = {};
-    for (const [key, json] of row.values) setOwn(data, key, JSON.parse(json));
+    for (const [key, value] of row.values) setOwn(data, key, value instanceof Json ? JSON.parse(value.text) : value);
+    // Non-enumerable: copies and comparisons of the row see only session data.
     Object.defineProperty(data, SESSION_EXPIRES_AT, { value: row.expiresAt });
     return Promise.resolve(data);
   }
@@ -67,9 +82,9 @@ export class InMemorySessionStore extends SessionStore {
     if (opts.minted) row = { values: new Map(), expiresAt: null };
     else if (row === undefined) return RESOLVED_FALSE;
     for (const key of opts.changed) {
-      const json = Object.hasOwn(data, key) ? JSON.stringify(data[key]) : undefined;
-      if (json === undefined) row.values.delete(key);
-      else row.values.set(key, json);
+      const value = Object.hasOwn(data, key) ? encode(data[key]) : undefined;
+      if (value === undefined) row.values.delete(key);
+      else row.values.set(key, value);
     }
     for (const key of opts.deleted) row.values.delete(key);
     row.expiresAt = opts.ttl === null ? null : this.#clock() + opts.ttl;
