@@ -2,6 +2,7 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { installSignalHandlers, LaurenFactory, type LaurenOptions, SignedCookieSessionStore } from "lauren";
+import { HeroRepository } from "./roster.js";
 import { HeroHQModule } from "./teams.js";
 
 // --8<-- [start:code]
@@ -24,6 +25,11 @@ export function buildApp(overrides: LaurenOptions = {}) {
 
 async function main(): Promise<void> {
   const app = buildApp();
+  // Demo data for benchmarks and demos: HERO_HQ_SEED=1 puts Volt on the roster as hero 1,
+  // the state every server in the shared benchmark contract starts in.
+  if (process.env.HERO_HQ_SEED === "1") {
+    app.get(HeroRepository).recruit({ name: "Volt", power: "lightning", wattage: 9001 });
+  }
   // SIGTERM/SIGINT: stop taking connections, drain in-flight work, run @preDestruct, exit 0.
   installSignalHandlers(app);
   await app.listen({ port: Number(process.env.PORT ?? 8000), host: process.env.HOST ?? "127.0.0.1" });
