@@ -104,6 +104,29 @@ export class LaurenApplication {
     this.#upgradeHandlers.push(handler);
   }
 
+  /**
+   * For a server you created yourself: `server.on("upgrade", app.upgradeHandler)` serves the
+   * app's WebSocket gateways; any other path is refused with 404.
+   */
+  readonly upgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    for (const handler of this.#upgradeHandlers) if (handler(req, socket, head)) return;
+    socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+  };
+
+  /**
+   * Serves the app on a node:http server you created (HTTPS, a shared server, tests):
+   * requests, `Expect: 100-continue` (answered only when a handler reads the body) and
+   * WebSocket upgrades. `listen()` does this for the server it creates.
+   */
+  attach(server: Server): void {
+    server.on("request", this.handler);
+    server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+      deferContinue(req, res);
+      this.handler(req, res);
+    });
+    server.on("upgrade", this.upgradeHandler);
+  }
+
   /** Runs `@postConstruct` hooks. `listen()` and the TestClient call it for you. */
   async startup(): Promise<void> {
     if (this.#state !== "created") {
@@ -129,19 +152,11 @@ export class LaurenApplication {
     if (this.#stopping !== null) throw new LifecycleError("listen() after shutdown(): build a new app to serve again.");
     if (this.#server !== null) throw new LifecycleError("listen() was already called; an app serves one server.");
     const host = options.host ?? "127.0.0.1";
-    const server = createServer({ maxHeaderSize: SERVER_LIMITS.maxHeaderSize }, this.handler);
+    const server = createServer({ maxHeaderSize: SERVER_LIMITS.maxHeaderSize });
     server.keepAliveTimeout = SERVER_LIMITS.keepAliveTimeout;
     server.headersTimeout = SERVER_LIMITS.headersTimeout;
     server.requestTimeout = SERVER_LIMITS.requestTimeout;
-    // Expect: 100-continue is answered only when the body is read (see deferContinue).
-    server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
-      deferContinue(req, res);
-      this.handler(req, res);
-    });
-    server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      for (const handler of this.#upgradeHandlers) if (handler(req, socket, head)) return;
-      socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-    });
+    this.attach(server);
     server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
       if (err.code === "ECONNRESET" || !socket.writable) {
         socket.destroy();

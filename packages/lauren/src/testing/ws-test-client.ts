@@ -8,7 +8,6 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { WebSocket } from "ws";
 import type { LaurenApplication } from "../app/application.js";
-import { webSocketServerOf } from "../realtime/index.js";
 
 export interface WsConnectOptions {
   headers?: Record<string, string>;
@@ -200,15 +199,11 @@ export class WsTestClient {
       const host = wildcard ? "127.0.0.1" : existing.address.includes(":") ? `[${existing.address}]` : existing.address;
       return `ws://${host}:${existing.port}`;
     }
-    const server = createServer(this.app.handler);
+    const server = createServer();
+    this.app.attach(server);
     server.on("connection", (socket: Socket) => {
       this.#sockets.add(socket);
       socket.once("close", () => this.#sockets.delete(socket));
-    });
-    server.on("upgrade", (req, socket, head: Buffer) => {
-      if (webSocketServerOf(this.app)?.handleUpgrade(req, socket, head) !== true) {
-        socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-      }
     });
     this.#server = server;
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -11,5 +11,5 @@ export {
   wsController,
 } from "./decorators.js";
 export { WebSocketError, WebSocketValidationError } from "./errors.js";
-export { installWebSockets, webSocketServerOf } from "./install.js";
+export { installWebSockets } from "./install.js";
 export type { WsServer } from "./server.js";

@@ -9,21 +9,14 @@ import { watchAbort } from "../abort-watch.js";
 import { compileGateways } from "./compile.js";
 import { WsServer } from "./server.js";
 
-const servers = new WeakMap<LaurenApplication, WsServer>();
-
 export function installWebSockets(app: LaurenApplication, globalGuards: readonly GuardLike[]): void {
   const { modules, container, sessions, logger, options, dispatcher } = app.parts;
   const { router, gateways } = compileGateways({ modules, container, globalGuards, sessionsEnabled: sessions !== null });
   if (gateways.length === 0) return;
   const server = new WsServer({ router, gateways, container, logger, sessions, options });
-  servers.set(app, server);
   app.addUpgradeHandler(server.handleUpgrade);
   // Ask clients to leave as soon as shutdown starts; cut the stragglers once requests drained.
   watchAbort(dispatcher.shutdown.signal, () => server.beginShutdown());
   app.onShutdown(() => server.closeAll());
 }
 
-/** The app's WebSocket server, or undefined when it has no gateways (for the test client). */
-export function webSocketServerOf(app: LaurenApplication): WsServer | undefined {
-  return servers.get(app);
-}
