@@ -19,4 +19,3 @@ export function installWebSockets(app: LaurenApplication, globalGuards: readonly
   watchAbort(dispatcher.shutdown.signal, () => server.beginShutdown());
   app.onShutdown(() => server.closeAll());
 }
-
