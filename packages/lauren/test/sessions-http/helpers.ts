@@ -4,7 +4,6 @@
  * apps themselves live in the test files, next to the behaviour they pin.
  */
 import { createHmac } from "node:crypto";
-import { type IncomingHttpHeaders, request } from "node:http";
 import type { LaurenApplication, Logger } from "../../src/index.js";
 import { InMemorySessionStore } from "../../src/index.js";
 
@@ -111,44 +110,7 @@ export function envelopeOf(cookie: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(unsigned(cookie), "base64url").toString("utf8")) as Record<string, unknown>;
 }
 
-export interface RawResponse {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly text: string;
-}
-
-export interface SendOptions {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  /** Called when the status line and headers arrive, before the body is read. */
-  onHeaders?: (headers: IncomingHttpHeaders) => void;
-}
-
-/** One request over a real socket; rejects after `timeoutMs` so no test can hang. */
-export function send(url: string, options: SendOptions = {}, timeoutMs = 10_000): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? "GET", headers: options.headers ?? {}, agent: false }, (res) => {
-      options.onHeaders?.(res.headers);
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") });
-      });
-      res.on("error", reject);
-    });
-    const timer = setTimeout(() => {
-      req.destroy();
-      reject(new Error(`no response from ${url} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    req.on("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    req.end(options.body);
-  });
-}
+export { type RawResponse, type SendOptions, send } from "../support/http-client.js";
 
 /** Serves `app` on an ephemeral port and returns its base URL. */
 export async function serve(app: LaurenApplication): Promise<string> {
