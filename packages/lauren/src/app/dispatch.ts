@@ -92,7 +92,8 @@ export class Dispatcher {
 
   /**
    * Resolves when the request answered on `res` is completely handled, background tasks
-   * included. Tracking starts on the first call, so servers that never ask pay nothing.
+   * included. Only requests dispatched after `trackCompletions()` are tracked, so a server
+   * that never asks pays nothing.
    */
   completion(res: ServerResponse): Promise<unknown> {
     return this.#tracked?.get(res) ?? Promise.resolve();
