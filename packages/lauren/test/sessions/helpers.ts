@@ -34,7 +34,8 @@ export function repoRoot(): string {
 export type Vector = any;
 
 export function loadVectors(): Vector {
-  const file = path.resolve(repoRoot(), "../shared/vectors/lauren-session-vectors.json");
+  // Produced by the Python original's own signer; kept in the repository as test data.
+  const file = path.resolve(repoRoot(), "packages/lauren/test/fixtures/lauren-session-vectors.json");
   return JSON.parse(readFileSync(file, "utf8"));
 }
 
