@@ -104,6 +104,10 @@ export {
 } from "./realtime/index.js";
 
 export {
+  type CrossOriginOptions,
+  CrossOriginRequestError,
+  CsrfTokenError,
+  type CsrfTokenOptions,
   InMemoryRevocationStore,
   InMemorySessionStore,
   RevocationStore,

@@ -16,6 +16,7 @@ import type { ContextRoute } from "../http/handler-context.js";
 import { type ClassMeta, readMeta } from "../metadata/index.js";
 import type { CompiledModule } from "../modules/index.js";
 import { joinPath, Router } from "../routing/index.js";
+import { type CrossOriginPolicy, type CsrfTokenCheck, SAFE_METHODS } from "../sessions/index.js";
 
 export interface CompiledRoute {
   readonly method: string;
@@ -31,6 +32,10 @@ export interface CompiledRoute {
   readonly headers: StandardSchemaV1 | null;
   readonly status: number;
   readonly sessions: boolean;
+  /** Cross-origin protection: set only on unsafe methods of session routes that did not opt out. */
+  readonly crossOrigin: CrossOriginPolicy | null;
+  /** The synchronizer-token check, on the same routes, when the app opted in. */
+  readonly csrf: CsrfTokenCheck | null;
   readonly options: RouteOptions;
   readonly controllerOptions: ControllerOptions;
   readonly module: CompiledModule;
@@ -41,6 +46,8 @@ export interface RouteCompileInput {
   container: Container;
   globalGuards: readonly GuardLike[];
   sessionsEnabled: boolean;
+  crossOrigin?: CrossOriginPolicy | null;
+  csrf?: CsrfTokenCheck | null;
 }
 
 export function compileRoutes(input: RouteCompileInput): { router: Router<CompiledRoute>; routes: CompiledRoute[] } {
@@ -101,6 +108,7 @@ function compileRoute(r: OneRoute): CompiledRoute {
   if (typeof handler !== "function") throw new InvalidModuleError(`${label} is not a method.`);
   const options = routeMeta.options;
   const sessions = r.input.sessionsEnabled && options.sessions !== false && ctrl.options.sessions !== false;
+  const protect = sessions && !SAFE_METHODS.has(routeMeta.method) && options.crossOrigin !== false && ctrl.options.crossOrigin !== false;
   const metadata = new Map(meta.values);
   for (const [k, v] of methodMeta?.values ?? []) metadata.set(k, v);
   const guardList = [...r.input.globalGuards, ...meta.guards, ...(methodMeta?.guards ?? [])].map((g) =>
@@ -125,6 +133,8 @@ function compileRoute(r: OneRoute): CompiledRoute {
     headers: options.headers ?? null,
     status: options.status ?? 200,
     sessions,
+    crossOrigin: protect ? (r.input.crossOrigin ?? null) : null,
+    csrf: protect ? (r.input.csrf ?? null) : null,
     options,
     controllerOptions: ctrl.options,
     module: r.module,

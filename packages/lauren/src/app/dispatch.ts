@@ -137,10 +137,12 @@ export class Dispatcher {
     const ctx = new HandlerContext(request, params, route.contextRoute, this.#deps.container);
     let session: AppSession | null = null;
     try {
+      if (route.crossOrigin !== null) route.crossOrigin.check(req.headers);
       if (route.sessions) {
         const loaded = (sessions as SessionEngine).load(req.headers.cookie);
         session = (loaded instanceof Promise ? await loaded : loaded) as AppSession;
         ctx.loadedSession = session;
+        if (route.csrf !== null) await route.csrf.verify(request, session);
       }
       if (route.guards !== null) await runGuards(route.guards, route.descriptor, ctx);
       // Validators and the session commit are usually synchronous: await only real promises,

@@ -44,6 +44,8 @@ export const LaurenFactory = {
       container,
       globalGuards: options.globalGuards ?? [],
       sessionsEnabled: sessions !== null,
+      crossOrigin: sessions?.crossOrigin ?? null,
+      csrf: sessions?.csrf ?? null,
     });
     // --- openapi: the document at openapiUrl and the docs UI at docsUrl, generated once here ---
     mountOpenApi({ router, routes, module: root, options, logger });

@@ -50,6 +50,8 @@ export function internalRoute(input: InternalRouteInput): CompiledRoute {
     headers: null,
     status: 200,
     sessions: false,
+    crossOrigin: null,
+    csrf: null,
     options: { hidden: true, sessions: false },
     controllerOptions: {},
     module: input.module,

@@ -8,6 +8,8 @@ export interface ControllerOptions {
   tags?: readonly string[];
   /** `false` turns session handling off for every route of the controller. */
   sessions?: boolean;
+  /** `false` skips cross-origin request protection for every route of the controller. */
+  crossOrigin?: boolean;
 }
 
 export interface ControllerMeta {

@@ -13,6 +13,8 @@ export interface RouteOptions extends RouteSchemas {
   status?: number;
   /** `false` skips session load and persist (health checks, public assets). */
   sessions?: boolean;
+  /** `false` skips cross-origin request protection (on by default for unsafe methods of session routes). */
+  crossOrigin?: boolean;
   /** Errors the handler may throw, documented in OpenAPI with their status and code. */
   raises?: readonly HttpErrorClass[];
   /** Schema of the success body, for OpenAPI. */

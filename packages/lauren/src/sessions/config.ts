@@ -3,6 +3,7 @@
  * refused here, once, with a message that says what to change, so nothing about the
  * configuration can go wrong on a request.
  */
+import { type CrossOriginOptions, type ResolvedCrossOrigin, resolveCrossOrigin } from "./cross-origin.js";
 import { SessionConfigError } from "./errors.js";
 import type { RevocationStore } from "./revocation.js";
 import { JsonSessionSerializer, type SessionSerializer } from "./serializer.js";
@@ -31,6 +32,12 @@ export interface SessionOptions {
   revocationStore?: RevocationStore;
   /** Session key holding the user id, for `revokeUser` (default `"user_id"`). */
   userIdKey?: string;
+  /**
+   * Cross-origin request protection for unsafe requests to routes that use the session
+   * (default on). `false` turns it off for the whole app; a route or controller turns it
+   * off with `{ crossOrigin: false }`.
+   */
+  crossOrigin?: boolean | CrossOriginOptions;
   /** Epoch seconds as a float; for tests. */
   clock?: () => number;
 }
@@ -52,6 +59,7 @@ export interface ResolvedSessionConfig {
   serializer: SessionSerializer;
   revocation: RevocationStore | null;
   userIdKey: string;
+  crossOrigin: ResolvedCrossOrigin | null;
   clock: () => number;
 }
 
@@ -77,6 +85,7 @@ const KNOWN = new Set([
   "serializer",
   "revocationStore",
   "userIdKey",
+  "crossOrigin",
   "clock",
 ]);
 
@@ -109,6 +118,7 @@ export function resolveSessionOptions(options: SessionOptions): ResolvedSessionC
   const revocation = options.revocationStore ?? null;
   const userIdKey = options.userIdKey ?? "user_id";
   if (revocation !== null) checkRevocation(revocation, maxAge, idleTimeout, userIdKey);
+  const crossOrigin = resolveCrossOrigin(options.crossOrigin);
   const maxBytes = (store as { maxBytes?: unknown }).maxBytes;
   const maxCookieBytes = typeof maxBytes === "number" ? maxBytes : 4096;
   return {
@@ -128,6 +138,7 @@ export function resolveSessionOptions(options: SessionOptions): ResolvedSessionC
     serializer,
     revocation,
     userIdKey,
+    crossOrigin,
     clock,
   };
 }

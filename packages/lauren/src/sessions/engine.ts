@@ -4,8 +4,10 @@
  * I/O is needed, so apps pay for sessions only on requests that use them.
  */
 import type { Logger } from "../app/logger.js";
-import { resolveSessionOptions, type SessionOptions } from "./config.js";
+import { type ResolvedSessionConfig, resolveSessionOptions, type SessionOptions } from "./config.js";
 import { EngineContext } from "./context.js";
+import type { CrossOriginPolicy } from "./cross-origin.js";
+import { CsrfTokenCheck } from "./csrf.js";
 import { loadSession } from "./load.js";
 import { commitSession, createSessionCookie } from "./persist.js";
 import { InMemoryRevocationStore, type RevocationStore } from "./revocation.js";
@@ -17,10 +19,17 @@ export class SessionEngine {
   readonly cookieName: string;
   readonly store: SessionStore;
   readonly revocationStore: RevocationStore | null;
+  /** Checks unsafe requests to session routes; `null` when the app turned it off. */
+  readonly crossOrigin: CrossOriginPolicy | null;
+  /** The synchronizer-token check, when the app opted in. */
+  readonly csrf: CsrfTokenCheck | null;
   readonly #ctx: EngineContext;
 
-  private constructor(ctx: EngineContext) {
+  private constructor(ctx: EngineContext, config: ResolvedSessionConfig) {
     this.#ctx = ctx;
+    this.crossOrigin = config.crossOrigin?.policy ?? null;
+    const token = config.crossOrigin?.token ?? null;
+    this.csrf = token === null ? null : new CsrfTokenCheck(token);
     this.cookieName = ctx.cookieName;
     this.store = ctx.store;
     this.revocationStore = ctx.revocation;
@@ -42,7 +51,7 @@ export class SessionEngine {
         "sessions: InMemoryRevocationStore keeps revocations in this process only; other workers will not see them (use a shared store such as Redis for more than one process)",
       );
     }
-    return new SessionEngine(new EngineContext(config, logger));
+    return new SessionEngine(new EngineContext(config, logger), config);
   }
 
   /**

@@ -3,6 +3,15 @@
  * pluggable async stores and opt-in revocation. This file is the subsystem's only door.
  */
 export type { SessionOptions } from "./config.js";
+export {
+  type CrossOriginOptions,
+  CrossOriginPolicy,
+  CrossOriginRequestError,
+  CsrfTokenError,
+  type CsrfTokenOptions,
+  SAFE_METHODS,
+} from "./cross-origin.js";
+export { CSRF_SESSION_KEY, CsrfTokenCheck } from "./csrf.js";
 export { SessionEngine } from "./engine.js";
 export {
   SessionConfigError,

@@ -4,6 +4,7 @@
  * field is set in the constructor so all sessions share one shape, and the map and the
  * change sets are allocated only on first write, keeping anonymous reads cheap.
  */
+import { CSRF_SESSION_KEY, newCsrfToken } from "./csrf.js";
 import { fromMap, toMap } from "./plain-object.js";
 import { newSessionId } from "./store.js";
 
@@ -159,8 +160,23 @@ export class Session<T extends object = Record<string, unknown>> {
   regenerateId(): void {
     const core = this.#core;
     if (core.minter !== null) core.id = core.minter.newId();
+    // A token handed out before login must not keep working after it.
+    if (core.data?.has(CSRF_SESSION_KEY) === true) this.delete(CSRF_SESSION_KEY as keyof T & string);
     core.regenerated = true;
     core.modified = true;
+  }
+
+  /**
+   * This session's synchronizer token for cross-site request protection (see the sessions
+   * guide), made on first use and kept in the session. `regenerateId()` and `invalidate()`
+   * drop it, so fetch a fresh one after login.
+   */
+  csrfToken(): string {
+    const current = this.#core.data?.get(CSRF_SESSION_KEY);
+    if (typeof current === "string") return current;
+    const token = newCsrfToken();
+    this.set(CSRF_SESSION_KEY as keyof T & string, token as T[keyof T & string]);
+    return token;
   }
 
   /** Call at logout: data dropped, stored row deleted, cookie expired. Later writes are discarded. */
