@@ -160,7 +160,7 @@ export class Dispatcher {
         ctx.headers = value instanceof Promise ? await value : value;
       }
       if (route.body !== null) {
-        const value = validate(route.body, "body", await readJsonBody(request));
+        const value = validate(route.body, "body", await readJsonBody(request, options.maxJsonDepth));
         ctx.body = value instanceof Promise ? await value : value;
       }
       let result = route.handler.call(route.controller, ctx);

@@ -1,6 +1,7 @@
 import type { Provider } from "../di/providers.js";
 import { ConfigurationError } from "../errors/index.js";
 import type { GuardLike } from "../guards/types.js";
+import { DEFAULT_MAX_JSON_DEPTH } from "../http/json-body.js";
 import type { SessionOptions } from "../sessions/index.js";
 import type { Logger } from "./logger.js";
 
@@ -17,6 +18,8 @@ export interface LaurenOptions {
   globalGuards?: readonly GuardLike[];
   /** Providers visible to every module. */
   globalProviders?: readonly Provider[];
+  /** Deepest nesting of arrays and objects accepted in a JSON body or WebSocket frame (422 beyond). Default 128. */
+  maxJsonDepth?: number;
   /** Where framework logs go; `false` silences them. Default: the console. */
   logger?: Logger | false;
   /** Turns sessions on; see the sessions guide. */
@@ -40,6 +43,7 @@ export interface LaurenOptions {
 
 export interface ResolvedOptions {
   maxBodySize: number;
+  maxJsonDepth: number;
   /** Number of trusted proxy hops; 0 = ignore X-Forwarded-For. */
   trustProxy: number;
   shutdownTimeout: number;
@@ -66,6 +70,7 @@ export function resolveOptions(options: LaurenOptions): ResolvedOptions {
   }
   return {
     maxBodySize: positiveInt("maxBodySize", options.maxBodySize, 1024 * 1024),
+    maxJsonDepth: positiveInt("maxJsonDepth", options.maxJsonDepth, DEFAULT_MAX_JSON_DEPTH),
     trustProxy: proxyHops(options.trustProxy),
     shutdownTimeout: positiveInt("shutdownTimeout", options.shutdownTimeout, 10_000),
     hookTimeout: positiveInt("hookTimeout", options.hookTimeout, 10_000),

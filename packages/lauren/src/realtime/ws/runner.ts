@@ -5,6 +5,7 @@
  */
 import type { WebSocket } from "ws";
 import type { Logger } from "../../app/logger.js";
+import { parseJson } from "../../http/json-body.js";
 import { issuesOut } from "../../validation/index.js";
 import type { CompiledGateway, CompiledMessage } from "./compile.js";
 import { NOTIFY_CLOSED, WebSocketClosedError, type WebSocketConnection } from "./connection.js";
@@ -24,6 +25,7 @@ export class ConnectionRunner {
   readonly #scope: ConnectionScope;
   readonly #instance: Record<string | symbol, unknown>;
   readonly #logger: Logger;
+  readonly #maxJsonDepth: number;
   #tail: Promise<void> = Promise.resolve();
   #queued = 0;
   /** Cleared by each heartbeat, set by each pong: still false at the next beat = dead peer. */
@@ -32,12 +34,13 @@ export class ConnectionRunner {
   readonly finished: Promise<void>;
   #finish: () => void = () => undefined;
 
-  constructor(gateway: CompiledGateway, socket: WebSocket, scope: ConnectionScope, instance: object, logger: Logger) {
+  constructor(gateway: CompiledGateway, socket: WebSocket, scope: ConnectionScope, instance: object, logger: Logger, maxJsonDepth: number) {
     this.#gateway = gateway;
     this.#socket = socket;
     this.#scope = scope;
     this.#instance = instance as Record<string | symbol, unknown>;
     this.#logger = logger;
+    this.#maxJsonDepth = maxJsonDepth;
     this.finished = new Promise((resolve) => {
       this.#finish = resolve;
     });
@@ -133,10 +136,14 @@ export class ConnectionRunner {
     if (!this.#scope.ws.isOpen) return;
     let frame: unknown;
     try {
-      frame = JSON.parse(text);
+      // The HTTP body's parser: no prototype keys, bounded depth, linear time.
+      frame = parseJson(text, this.#maxJsonDepth);
     } catch (error) {
       return this.#reject(
-        new WebSocketValidationError(`invalid JSON frame: ${(error as Error).message}`, { fragment: text.slice(0, FRAGMENT) }),
+        new WebSocketValidationError(
+          `invalid JSON frame: ${error instanceof SyntaxError ? error.message : "the frame could not be parsed"}`,
+          { fragment: text.slice(0, FRAGMENT) },
+        ),
       );
     }
     if (typeof frame !== "object" || frame === null || Array.isArray(frame)) {

@@ -141,7 +141,7 @@ export class WsServer {
       session: session === null ? null : readonlySession(session),
       sessionsOffReason: `${gateway.label} reads ctx.session, but ${gateway.contextRoute.sessionsOffReason ?? "no session was loaded"}.`,
     };
-    const runner = new ConnectionRunner(gateway, ws, scope, instance, this.#deps.logger);
+    const runner = new ConnectionRunner(gateway, ws, scope, instance, this.#deps.logger, this.#deps.options.maxJsonDepth);
     const live = this.#live.get(gateway) as Set<ConnectionRunner>;
     live.add(runner);
     this.#startBeat(gateway, live);
