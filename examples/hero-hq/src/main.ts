@@ -1,7 +1,7 @@
 /** Hero HQ's entry point: builds the app with the factory and serves it. */
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { installSignalHandlers, LaurenFactory, type LaurenOptions, SignedCookieSessionStore } from "lauren";
+import { EncryptedCookieSessionStore, installSignalHandlers, LaurenFactory, type LaurenOptions, SignedCookieSessionStore } from "lauren";
 import { HeroRepository } from "./roster.js";
 import { HeroHQModule } from "./teams.js";
 
@@ -15,6 +15,7 @@ export function buildApp(overrides: LaurenOptions = {}) {
       secret: process.env.SESSION_SECRET ?? DEV_SECRET,
       secure: false, // local development is plain HTTP; keep the default (true) in production
       ...(process.env.HERO_HQ_SESSION_STORE === "cookie" ? { store: new SignedCookieSessionStore() } : {}),
+      ...(process.env.HERO_HQ_SESSION_STORE === "encrypted" ? { store: new EncryptedCookieSessionStore() } : {}),
     },
     docsUrl: "/docs",
     openapiUrl: "/openapi.json",

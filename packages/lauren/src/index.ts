@@ -108,6 +108,8 @@ export {
   CrossOriginRequestError,
   CsrfTokenError,
   type CsrfTokenOptions,
+  EncryptedCookieSessionStore,
+  type EncryptedCookieSessionStoreOptions,
   InMemoryRevocationStore,
   InMemorySessionStore,
   RevocationStore,

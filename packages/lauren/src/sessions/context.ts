@@ -4,9 +4,10 @@
  * failure into a logged `SessionStoreUnavailableError` (fail closed, never anonymous).
  */
 import type { Logger } from "../app/logger.js";
+import { CookieCipher } from "./cipher.js";
 import type { ResolvedSessionConfig } from "./config.js";
 import { CookieWriter, MAX_INBOUND_COOKIE } from "./cookie.js";
-import { encodeEnvelope } from "./envelope.js";
+import { encodeEnvelope, envelopeBytes } from "./envelope.js";
 import { SessionStoreUnavailableError, SessionTooLargeError } from "./errors.js";
 import { fromMap } from "./plain-object.js";
 import type { RevocationStore } from "./revocation.js";
@@ -21,6 +22,8 @@ export class EngineContext {
   readonly revocation: RevocationStore | null;
   readonly serializer: SessionSerializer;
   readonly signer: Signer;
+  /** Seals and opens cookies for `EncryptedCookieSessionStore`; `null` for every other store. */
+  readonly cipher: CookieCipher | null;
   readonly cookies: CookieWriter;
   readonly logger: Logger;
   readonly cookieName: string;
@@ -40,6 +43,8 @@ export class EngineContext {
     this.revocation = config.revocation;
     this.serializer = config.serializer;
     this.signer = new Signer(config.secrets);
+    const encrypted = config.clientSide && (config.store as { encrypted?: unknown }).encrypted === true;
+    this.cipher = encrypted ? new CookieCipher(config.secrets, config.cookieName) : null;
     this.cookies = new CookieWriter({
       name: config.cookieName,
       maxAge: config.maxAge,
@@ -90,7 +95,10 @@ export class EngineContext {
     if (issuedAt !== null) envelope.t = issuedAt;
     const expiry = this.expiryFor(core);
     if (expiry !== null) envelope.x = expiry;
-    const signed = this.signer.sign(encodeEnvelope(this.serializer, envelope));
+    const signed =
+      this.cipher === null
+        ? this.signer.sign(encodeEnvelope(this.serializer, envelope))
+        : this.cipher.seal(envelopeBytes(this.serializer, envelope));
     if (signed.length > this.maxCookieBytes) {
       const size = signed.length;
       const limit = this.maxCookieBytes;

@@ -3,6 +3,7 @@
  * bad signature, undecodable or expired envelope, malformed id) is rejected synchronously,
  * so the anonymous path never allocates a promise and garbage never reaches the store.
  */
+import type { CookieCipher } from "./cipher.js";
 import type { EngineContext } from "./context.js";
 import { readCookie } from "./cookie.js";
 import { decodeEnvelope } from "./envelope.js";
@@ -13,6 +14,7 @@ import { isSessionId, SESSION_EXPIRES_AT } from "./store.js";
 export function loadSession(ctx: EngineContext, cookieHeader: string | undefined): Session | Promise<Session> {
   const raw = readCookie(cookieHeader, ctx.cookieName, ctx.maxInbound);
   if (raw === null) return ctx.anonymous();
+  if (ctx.cipher !== null) return loadSealed(ctx, raw);
   const dot = raw.lastIndexOf(".");
   if (dot < 0) return ctx.anonymous();
   const value = raw.slice(0, dot);
@@ -31,6 +33,21 @@ export function loadSession(ctx: EngineContext, cookieHeader: string | undefined
     const id = own(envelope, "i");
     return isSessionId(id) ? loadRow(ctx, id, core) : ctx.anonymous();
   }
+  return withData(ctx, core, envelope);
+}
+
+/** The encrypted cookie store: the cookie opens (authenticated) or the session is anonymous. */
+function loadSealed(ctx: EngineContext, raw: string): Session | Promise<Session> {
+  const opened = (ctx.cipher as CookieCipher).open(raw);
+  if (opened === null) return ctx.anonymous();
+  const envelope = decodeEnvelope(ctx.serializer, opened.plaintext);
+  if (envelope === null) return ctx.anonymous();
+  const core = inbound(ctx, opened.keyIndex);
+  if (!readEnvelope(ctx, core, envelope)) return ctx.anonymous();
+  return withData(ctx, core, envelope);
+}
+
+function withData(ctx: EngineContext, core: SessionCore, envelope: Record<string, unknown>): Session | Promise<Session> {
   const data = own(envelope, "d");
   if (!isPlainObject(data)) return ctx.anonymous();
   core.data = toMap(data);

@@ -20,3 +20,14 @@ export function randomToken(bytes: number): string {
   offset += bytes;
   return token;
 }
+
+/** `bytes` fresh random bytes as their own Buffer (a copy: the pool is refilled later). */
+export function randomBytesFromPool(bytes: number): Buffer {
+  if (offset + bytes > POOL_SIZE) {
+    randomFillSync(pool);
+    offset = 0;
+  }
+  const out = Buffer.from(pool.subarray(offset, offset + bytes));
+  offset += bytes;
+  return out;
+}
