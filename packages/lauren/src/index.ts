@@ -47,6 +47,7 @@ export {
   InvalidExportError,
   InvalidGuardError,
   InvalidModuleError,
+  InvalidRouteError,
   LifecycleError,
   MethodNotAllowedError,
   MissingProviderError,
@@ -63,9 +64,11 @@ export {
 } from "./errors/index.js";
 
 export { ExecutionContext, type Guard, type GuardLike } from "./guards/index.js";
+export type { CompressionOptions, Encoding } from "./http/compress.js";
 export type { AppSession, Ctx, SessionData } from "./http/context.js";
 export { type HeaderMap, HttpResponse, Reply, type ReplyInit, type ResponseEnv, redirect, reply } from "./http/reply.js";
 export type { LaurenRequest, ParsedQuery } from "./http/request.js";
+export { ndjson, type StreamChunk, type StreamInit, StreamResponse, type StreamSource, stream } from "./http/stream.js";
 export type { BackgroundTasks } from "./http/tasks.js";
 
 export {

@@ -12,6 +12,7 @@ import type { Class } from "../di/token.js";
 import { InvalidModuleError } from "../errors/index.js";
 import type { RouteDescriptor } from "../guards/execution-context.js";
 import { type GuardEntry, GuardFactory, type GuardLike } from "../guards/index.js";
+import { type CompressionPolicy, compressionPolicy } from "../http/compress.js";
 import type { ContextRoute } from "../http/handler-context.js";
 import { type ClassMeta, readMeta } from "../metadata/index.js";
 import type { CompiledModule } from "../modules/index.js";
@@ -36,6 +37,8 @@ export interface CompiledRoute {
   readonly crossOrigin: CrossOriginPolicy | null;
   /** The synchronizer-token check, on the same routes, when the app opted in. */
   readonly csrf: CsrfTokenCheck | null;
+  /** gzip/brotli for this route's responses, or null (the route never reads Accept-Encoding). */
+  readonly compression: CompressionPolicy | null;
   readonly options: RouteOptions;
   readonly controllerOptions: ControllerOptions;
   readonly module: CompiledModule;
@@ -48,6 +51,8 @@ export interface RouteCompileInput {
   sessionsEnabled: boolean;
   crossOrigin?: CrossOriginPolicy | null;
   csrf?: CsrfTokenCheck | null;
+  /** The app's compression policy, or null when compression is off by default. */
+  compression?: CompressionPolicy | null;
 }
 
 export function compileRoutes(input: RouteCompileInput): { router: Router<CompiledRoute>; routes: CompiledRoute[] } {
@@ -64,11 +69,12 @@ export function compileRoutes(input: RouteCompileInput): { router: Router<Compil
       }
       const instance = input.container.construct(module, cls) as Record<string | symbol, unknown>;
       for (const [name, methodMeta] of meta.methods) {
-        const routeMeta = methodMeta.kinds.get(ROUTE) as RouteMeta | undefined;
-        if (routeMeta === undefined) continue;
-        const compiled = compileRoute({ input, module, cls, meta, ctrl, instance, name, routeMeta, guards });
-        router.add(compiled.method, compiled.path, compiled, (r) => r.contextRoute.label, compiled.contextRoute.label);
-        routes.push(compiled);
+        const declared = methodMeta.kinds.get(ROUTE) as readonly RouteMeta[] | undefined;
+        for (const routeMeta of declared ?? []) {
+          const compiled = compileRoute({ input, module, cls, meta, ctrl, instance, name, routeMeta, guards });
+          router.add(compiled.method, compiled.path, compiled, (r) => r.contextRoute.label, compiled.contextRoute.label);
+          routes.push(compiled);
+        }
       }
     }
   }
@@ -135,8 +141,16 @@ function compileRoute(r: OneRoute): CompiledRoute {
     sessions,
     crossOrigin: protect ? (r.input.crossOrigin ?? null) : null,
     csrf: protect ? (r.input.csrf ?? null) : null,
+    compression: routeCompression(options.compress, r.input.compression ?? null),
     options,
     controllerOptions: ctrl.options,
     module: r.module,
   };
+}
+
+/** A route's own `compress` option wins over the app's; the policy object is shared when unchanged. */
+function routeCompression(own: RouteOptions["compress"], app: CompressionPolicy | null): CompressionPolicy | null {
+  if (own === undefined) return app;
+  if (own === false) return null;
+  return own === true && app !== null ? app : compressionPolicy(own);
 }

@@ -7,12 +7,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Container } from "../di/container.js";
 import { type HttpError, MethodNotAllowedError, RouteNotFoundError, ServiceUnavailableError, toHttpError } from "../errors/index.js";
 import { runGuards } from "../guards/index.js";
+import type { CompressionPolicy } from "../http/compress.js";
 import type { AppSession } from "../http/context.js";
 import { HandlerContext } from "../http/handler-context.js";
 import { readJsonBody } from "../http/json-body.js";
 import { HttpResponse, type ResponseEnv } from "../http/reply.js";
 import { LaurenRequest } from "../http/request.js";
-import { writeBody, writeError, writeJson } from "../http/send.js";
+import { writeValue } from "../http/result.js";
+import { writeBody, writeError } from "../http/send.js";
 import type { BackgroundTasks } from "../http/tasks.js";
 import type { Router } from "../routing/index.js";
 import type { SessionEngine } from "../sessions/index.js";
@@ -167,9 +169,13 @@ export class Dispatcher {
       if (result instanceof Promise) result = await result;
       let cookie: string | null | Promise<string | null> = session === null ? null : (sessions as SessionEngine).commit(session);
       if (cookie instanceof Promise) cookie = await cookie;
-      if (result instanceof HttpResponse) await result.writeTo(res, cookie, this.#env);
+      const env = route.compression === null ? this.#env : this.#compressing(route.compression);
+      if (result instanceof HttpResponse) await result.writeTo(res, cookie, env);
       else if (result === undefined) writeBody(res, route.status === 200 ? 204 : route.status, null, [], cookie, null);
-      else writeJson(res, route.status, JSON.stringify(result), cookie);
+      else {
+        const written = writeValue(res, route.status, result, cookie, env);
+        if (written !== undefined) await written;
+      }
       // Only a request that succeeded runs its tasks: after an error the client may retry,
       // and the work would then happen twice.
       const tasks = ctx.queuedTasks;
@@ -204,6 +210,17 @@ export class Dispatcher {
       return;
     }
     writeError(res, error as HttpError, cookie);
+  }
+
+  /** One response environment per compression policy, made on first use. */
+  readonly #compressingEnvs = new Map<CompressionPolicy, ResponseEnv>();
+  #compressing(policy: CompressionPolicy): ResponseEnv {
+    let env = this.#compressingEnvs.get(policy);
+    if (env === undefined) {
+      env = { ...this.#env, compression: policy };
+      this.#compressingEnvs.set(policy, env);
+    }
+    return env;
   }
 
   #schedule(tasks: BackgroundTasks): Promise<void> {

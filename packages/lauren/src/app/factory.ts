@@ -46,6 +46,7 @@ export const LaurenFactory = {
       sessionsEnabled: sessions !== null,
       crossOrigin: sessions?.crossOrigin ?? null,
       csrf: sessions?.csrf ?? null,
+      compression: resolved.compression,
     });
     // --- openapi: the document at openapiUrl and the docs UI at docsUrl, generated once here ---
     mountOpenApi({ router, routes, module: root, options, logger });

@@ -52,6 +52,7 @@ export function internalRoute(input: InternalRouteInput): CompiledRoute {
     sessions: false,
     crossOrigin: null,
     csrf: null,
+    compression: null,
     options: { hidden: true, sessions: false },
     controllerOptions: {},
     module: input.module,

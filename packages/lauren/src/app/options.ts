@@ -1,6 +1,7 @@
 import type { Provider } from "../di/providers.js";
 import { ConfigurationError } from "../errors/index.js";
 import type { GuardLike } from "../guards/types.js";
+import { type CompressionOptions, type CompressionPolicy, compressionPolicy } from "../http/compress.js";
 import { DEFAULT_MAX_JSON_DEPTH } from "../http/json-body.js";
 import type { SessionOptions } from "../sessions/index.js";
 import type { Logger } from "./logger.js";
@@ -22,6 +23,11 @@ export interface LaurenOptions {
   maxJsonDepth?: number;
   /** Where framework logs go; `false` silences them. Default: the console. */
   logger?: Logger | false;
+  /**
+   * gzip/brotli for every route's responses (`true` or options); a route's `compress` option
+   * overrides it. Off by default: a route without compression never reads Accept-Encoding.
+   */
+  compression?: boolean | CompressionOptions;
   /** Turns sessions on; see the sessions guide. */
   sessions?: SessionOptions;
   /**
@@ -48,6 +54,7 @@ export interface ResolvedOptions {
   trustProxy: number;
   shutdownTimeout: number;
   hookTimeout: number;
+  compression: CompressionPolicy | null;
 }
 
 function positiveInt(name: string, value: unknown, fallback: number): number {
@@ -74,5 +81,6 @@ export function resolveOptions(options: LaurenOptions): ResolvedOptions {
     trustProxy: proxyHops(options.trustProxy),
     shutdownTimeout: positiveInt("shutdownTimeout", options.shutdownTimeout, 10_000),
     hookTimeout: positiveInt("hookTimeout", options.hookTimeout, 10_000),
+    compression: options.compression === undefined || options.compression === false ? null : compressionPolicy(options.compression),
   };
 }

@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { HttpErrorClass } from "../errors/index.js";
+import type { CompressionOptions } from "../http/compress.js";
 import type { Ctx } from "../http/context.js";
 import { methodMetaFrom } from "../metadata/index.js";
 import type { RouteSchemas } from "../validation/types.js";
@@ -15,6 +16,8 @@ export interface RouteOptions extends RouteSchemas {
   sessions?: boolean;
   /** `false` skips cross-origin request protection (on by default for unsafe methods of session routes). */
   crossOrigin?: boolean;
+  /** gzip/brotli for this route (`true`, or options); `false` turns the app's default off here. */
+  compress?: boolean | CompressionOptions;
   /** Errors the handler may throw, documented in OpenAPI with their status and code. */
   raises?: readonly HttpErrorClass[];
   /** Schema of the success body, for OpenAPI. */
@@ -50,7 +53,10 @@ function route(method: HttpMethod) {
     return (_target, context) => {
       assertKind(name, context, ["method"]);
       const meta = methodMetaFrom(context.metadata, context.name);
-      meta.kinds.set(ROUTE, { method, path, options: options ?? {} } satisfies RouteMeta);
+      // Stacked verb decorators (`@get("/a") @head…`) each add a route to the same method.
+      // Decorators run bottom-up, so unshift keeps the list in source order.
+      const routes = (meta.kinds.get(ROUTE) as RouteMeta[] | undefined) ?? [];
+      meta.kinds.set(ROUTE, [{ method, path, options: options ?? {} } satisfies RouteMeta, ...routes]);
     };
   };
 }

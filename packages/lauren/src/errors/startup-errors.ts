@@ -15,6 +15,8 @@ export class StartupError extends Error {
 export class DecoratorUsageError extends StartupError {}
 /** Two handlers claim the same method and path. */
 export class RouteConflictError extends StartupError {}
+/** A route path template the router cannot read (`{*rest}` not last, a stray brace). */
+export class InvalidRouteError extends StartupError {}
 /** Modules import each other in a cycle. */
 export class CircularModuleImportError extends StartupError {}
 /** Providers depend on each other in a cycle. */

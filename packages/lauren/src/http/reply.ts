@@ -4,13 +4,17 @@
  */
 import type { ServerResponse } from "node:http";
 import type { Logger } from "../app/logger.js";
-import { writeBody } from "./send.js";
+import { extraHeaders, sendPayload } from "./body.js";
+import type { CompressionPolicy } from "./compress.js";
+import type { SetCookie } from "./send.js";
 
 /** What a response may need while it writes itself. */
 export interface ResponseEnv {
   /** Aborted when the app shuts down; long-lived responses (streams) end on it. */
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  /** The route's compression policy; absent or null when the route does not compress. */
+  readonly compression?: CompressionPolicy | null;
 }
 
 export type HeaderMap = Readonly<Record<string, string | number | readonly string[]>>;
@@ -20,7 +24,7 @@ export abstract class HttpResponse {
    * Writes the whole response. `setCookie` is the session cookie to send with the headers
    * (already persisted), or null.
    */
-  abstract writeTo(res: ServerResponse, setCookie: string | null, env: ResponseEnv): void | Promise<void>;
+  abstract writeTo(res: ServerResponse, setCookie: SetCookie, env: ResponseEnv): void | Promise<void>;
 }
 
 export interface ReplyInit {
@@ -40,29 +44,32 @@ export class Reply extends HttpResponse {
     this.headers = init.headers ?? {};
   }
 
-  writeTo(res: ServerResponse, setCookie: string | null): void {
+  writeTo(res: ServerResponse, setCookie: SetCookie, env: ResponseEnv): void | Promise<void> {
     const { body } = this;
     let payload: string | Buffer | null;
     let type: string | null = null;
     if (body === undefined || body === null) payload = null;
     else if (typeof body === "string") {
       payload = body;
-      type = "text/plain; charset=utf-8";
-    } else if (Buffer.isBuffer(body)) {
-      payload = body;
-      type = "application/octet-stream";
+      type = TEXT;
+    } else if (body instanceof Uint8Array) {
+      payload = asBuffer(body);
+      type = OCTETS;
     } else {
       payload = JSON.stringify(body);
       type = "application/json";
     }
-    const extra: (string | number | readonly string[])[] = [];
-    let hasType = false;
-    for (const [name, value] of Object.entries(this.headers)) {
-      if (name.toLowerCase() === "content-type") hasType = true;
-      extra.push(name, value);
-    }
-    writeBody(res, this.status, hasType ? null : type, extra, setCookie, payload);
+    const { extra, hasType } = extraHeaders(this.headers);
+    return sendPayload(res, this.status, hasType ? null : type, extra, setCookie, payload, env);
   }
+}
+
+export const TEXT = "text/plain; charset=utf-8";
+export const OCTETS = "application/octet-stream";
+
+/** The same bytes as a Buffer, without a copy. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Any status and headers: `return reply(hero, { status: 201, headers: { location } })`. */

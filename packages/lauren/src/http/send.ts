@@ -8,7 +8,10 @@ import { errorBody, type HttpError } from "../errors/index.js";
 
 const JSON_TYPE = "application/json";
 
-export function writeJson(res: ServerResponse, status: number, json: string, setCookie: string | null): void {
+/** The `Set-Cookie` values to send: the session's, the handler's, or none. */
+export type SetCookie = string | string[] | null;
+
+export function writeJson(res: ServerResponse, status: number, json: string, setCookie: SetCookie): void {
   const headers =
     setCookie === null
       ? ["content-type", JSON_TYPE, "content-length", String(Buffer.byteLength(json))]
@@ -22,7 +25,7 @@ export function writeBody(
   status: number,
   type: string | null,
   extra: readonly (string | number | readonly string[])[],
-  setCookie: string | null,
+  setCookie: SetCookie,
   payload: string | Buffer | null,
 ): void {
   const headers: (string | number | readonly string[])[] = [];
@@ -41,7 +44,7 @@ export function writeBody(
  * node still writes one line per value, and light-my-request (behind the TestClient), which
  * reads headers back through setHeader, keeps every value instead of only the last.
  */
-function flatten(headers: readonly (string | number | readonly string[])[]): (string | string[])[] {
+export function flatten(headers: readonly (string | number | readonly string[])[]): (string | string[])[] {
   const out: (string | string[])[] = [];
   for (let i = 0; i < headers.length; i += 2) {
     const name = String(headers[i]);
@@ -57,7 +60,7 @@ function flatten(headers: readonly (string | number | readonly string[])[]): (st
   return out;
 }
 
-export function writeError(res: ServerResponse, err: HttpError, setCookie: string | null): void {
+export function writeError(res: ServerResponse, err: HttpError, setCookie: SetCookie): void {
   const extra: string[] = [];
   if (err.headers !== undefined) for (const [name, value] of Object.entries(err.headers)) extra.push(name, value);
   writeBody(res, err.status, JSON_TYPE, extra, setCookie, errorBody(err));

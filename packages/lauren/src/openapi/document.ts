@@ -10,7 +10,7 @@ import type { OpenApiInfo } from "../app/options.js";
 import { ROUTE } from "../decorators/kinds.js";
 import type { RouteMeta } from "../decorators/routes.js";
 import { readMeta } from "../metadata/index.js";
-import { normalise } from "../routing/index.js";
+import { joinPath, normalise } from "../routing/index.js";
 import type { StandardSchemaV1 } from "../validation/index.js";
 import { ERROR_ENVELOPE, errorResponses, successResponses } from "./responses.js";
 import { type SchemaLabel, SchemaRegistry } from "./schema.js";
@@ -74,9 +74,12 @@ export function buildDocument(routes: readonly CompiledRoute[], options: Documen
 /** The router ignores a trailing slash; the document keeps the form it was declared with (`/heroes/`). */
 function declaredPath(route: CompiledRoute): string {
   const meta = readMeta(route.descriptor.controller)?.methods.get(route.descriptor.handlerName);
-  const declared = meta?.kinds.get(ROUTE) as RouteMeta | undefined;
-  if (declared === undefined || route.path === "/" || !declared.path.endsWith("/")) return route.path;
-  return `${route.path}/`;
+  const list = meta?.kinds.get(ROUTE) as readonly RouteMeta[] | undefined;
+  const declared = list?.find((r) => r.method === route.method && route.path.endsWith(joinPath("", r.path).replace(/^\/$/, "")));
+  // OpenAPI has no rest-of-path parameter: `{*path}` is documented as `{path}`.
+  const path = route.path.replace(/\{\*([A-Za-z0-9_]+)\}$/, "{$1}");
+  if (declared === undefined || path === "/" || !declared.path.endsWith("/")) return path;
+  return `${path}/`;
 }
 
 function uniqueId(route: CompiledRoute, ids: Set<string>): string {

@@ -3,10 +3,10 @@
  * matters. Each method has its own tree (so `DELETE /heroes/new` still reaches
  * `DELETE /heroes/{id}` when only `GET /heroes/new` is static), static paths are answered
  * from a Map first, and a separate path index knows which methods a path allows, for 405
- * and OPTIONS.
+ * and OPTIONS. `{*name}` as the last segment takes the rest of the path (slashes included).
  */
 import FindMyWay from "find-my-way";
-import { RouteConflictError } from "../errors/index.js";
+import { InvalidRouteError, RouteConflictError } from "../errors/index.js";
 
 export interface Found<R> {
   readonly route: R;
@@ -25,18 +25,44 @@ export interface PathEntry {
 export const EMPTY_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
 
 const PARAM = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const WILDCARD = /\/\{\*([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
-/** `/heroes/{id}/` → `/heroes/:id`; the shape key ignores parameter names. */
-export function normalise(template: string): { path: string; shape: string; params: string[] } {
+export interface NormalisedPath {
+  path: string;
+  shape: string;
+  params: string[];
+  /** The name of a trailing `{*name}`, or null. */
+  wildcard: string | null;
+}
+
+/**
+ * `/heroes/{id}/` → `/heroes/:id`, `/files/{*path}` → `/files/*`; the shape key ignores
+ * parameter names. A template find-my-way would misread (`{*x}` not last, `:` or `*` in a
+ * segment, an unclosed brace) is refused here, naming the template.
+ */
+export function normalise(template: string): NormalisedPath {
   let path = template.replace(/\/+/g, "/");
   if (!path.startsWith("/")) path = `/${path}`;
   if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
+  let wildcard: string | null = null;
+  const star = WILDCARD.exec(path);
+  if (star !== null) {
+    wildcard = star[1] as string;
+    path = `${path.slice(0, star.index)}/*`;
+  }
   const params: string[] = [];
   const fmw = path.replace(PARAM, (_m, name: string) => {
     params.push(name);
     return `:${name}`;
   });
-  return { path: fmw, shape: fmw.replace(/:[A-Za-z0-9_]+/g, ":"), params };
+  const rest = wildcard === null ? fmw : fmw.slice(0, -1);
+  if (/[{}*]/.test(rest) || /:(?![A-Za-z_][A-Za-z0-9_]*(?:\/|$))/.test(rest)) {
+    throw new InvalidRouteError(
+      `Route path ${template} is not valid: use {name} for a parameter (a whole segment) and {*name} only as the last segment.`,
+    );
+  }
+  if (wildcard !== null) params.push(wildcard);
+  return { path: fmw, shape: fmw.replace(/:[A-Za-z0-9_]+/g, ":"), params, wildcard };
 }
 
 export function joinPath(prefix: string, path: string): string {
@@ -57,9 +83,11 @@ export class Router<R> {
   readonly #staticPaths = new Map<string, PathEntry>();
   readonly #entries = new Map<string, PathEntry>();
   readonly #claimed = new Map<string, R>();
+  /** Wildcard routes and their parameter name (find-my-way calls it `*`). */
+  readonly #wildcards = new Map<R, string>();
 
   add(method: string, template: string, route: R, describe: (existing: R) => string, describeNew: string): void {
-    const { path, shape, params } = normalise(template);
+    const { path, shape, params, wildcard } = normalise(template);
     const existing = this.#claimed.get(`${method} ${shape}`);
     if (existing !== undefined) {
       throw new RouteConflictError(
@@ -68,6 +96,7 @@ export class Router<R> {
       );
     }
     this.#claimed.set(`${method} ${shape}`, route);
+    if (wildcard !== null) this.#wildcards.set(route, wildcard);
     if (params.length === 0) {
       let byPath = this.#static.get(method);
       if (byPath === undefined) {
@@ -103,8 +132,21 @@ export class Router<R> {
     const found = this.#routes.find(method as "GET", path);
     if (found === null) return null;
     const params = found.params as Record<string, string>;
-    for (const key in params) if (params[key] === "") return null;
+    let rest = false;
+    for (const key in params) {
+      if (params[key] === "") return null;
+      if (key === "*") rest = true;
+    }
+    if (rest) return { route: found.store as R, params: this.#renamed(found.store as R, params) };
     return { route: found.store as R, params };
+  }
+
+  /** find-my-way names the rest of the path `*`; the handler asked for `{*name}`. */
+  #renamed(route: R, params: Record<string, string>): Record<string, string> {
+    const name = this.#wildcards.get(route) ?? "*";
+    const out: Record<string, string> = {};
+    for (const key in params) out[key === "*" ? name : key] = params[key] as string;
+    return out;
   }
 
   /** Which methods the path allows, or null when no route has this path at all. */

@@ -9,6 +9,7 @@
 import type { ServerResponse } from "node:http";
 import type { HeaderMap, ResponseEnv } from "../../http/reply.js";
 import { HttpResponse } from "../../http/reply.js";
+import type { SetCookie } from "../../http/send.js";
 import { formatEvent, frameItem, type SseItem } from "./event.js";
 import { FrameWriter, STOPPED } from "./frame-writer.js";
 
@@ -57,7 +58,7 @@ export class EventStream extends HttpResponse {
     this.keepAliveComment = options.keepAliveComment ?? "keep-alive";
   }
 
-  async writeTo(res: ServerResponse, setCookie: string | null, env: ResponseEnv): Promise<void> {
+  async writeTo(res: ServerResponse, setCookie: SetCookie, env: ResponseEnv): Promise<void> {
     const source = this.#source;
     if (source === null) throw new Error("this EventStream was already sent; return a new one per request");
     // Written once: dropping the source lets the producer be collected with the stream.
@@ -94,9 +95,9 @@ export class EventStream extends HttpResponse {
     if (reason !== "client-left") res.end();
   }
 
-  #headerList(setCookie: string | null): string[] {
+  #headerList(setCookie: SetCookie): (string | string[])[] {
     const own = new Set(Object.keys(this.headers).map((k) => k.toLowerCase()));
-    const out: string[] = [];
+    const out: (string | string[])[] = [];
     for (const [name, value] of SSE_HEADERS) if (!own.has(name)) out.push(name, value);
     for (const [name, value] of Object.entries(this.headers)) {
       if (Array.isArray(value)) for (const v of value) out.push(name, String(v));
