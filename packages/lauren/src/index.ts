@@ -53,6 +53,8 @@ export {
   MissingProviderError,
   NotFoundError,
   PayloadTooLargeError,
+  RequestHeaderFieldsTooLargeError,
+  RequestTimeoutError,
   RouteConflictError,
   RouteNotFoundError,
   ScopeMismatchError,

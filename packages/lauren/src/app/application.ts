@@ -8,7 +8,15 @@ import type { Duplex } from "node:stream";
 import type { Container } from "../di/container.js";
 import type { InjectionToken } from "../di/token.js";
 import { tokenName } from "../di/token.js";
-import { LifecycleError, MissingProviderError } from "../errors/index.js";
+import {
+  BadRequestError,
+  type HttpError,
+  LifecycleError,
+  MissingProviderError,
+  RequestHeaderFieldsTooLargeError,
+  RequestTimeoutError,
+} from "../errors/index.js";
+import { writeRawError } from "../http/raw-error.js";
 import { deferContinue } from "../http/request.js";
 import type { CompiledModule } from "../modules/index.js";
 import type { SessionEngine } from "../sessions/index.js";
@@ -17,6 +25,7 @@ import type { Dispatcher } from "./dispatch.js";
 import { runHooks, runWithTimeout } from "./lifecycle.js";
 import type { Logger } from "./logger.js";
 import type { ResolvedOptions } from "./options.js";
+import { serveWithoutUpgrade } from "./upgrade-fallback.js";
 
 /** Handles `Upgrade` requests (WebSockets); returns false when it does not own the path. */
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
@@ -43,9 +52,14 @@ type State = "created" | "starting" | "started" | "stopping" | "stopped";
 export const SERVER_LIMITS = {
   /** Longer than common load-balancer idle timeouts (60 s), so the proxy closes first. */
   keepAliveTimeout: 72_000,
-  /** Time allowed to receive a request's headers: short, against slow-header attacks. */
-  headersTimeout: 30_000,
-  /** Time allowed to receive a whole request (not the response: streams may run longer). */
+  /** Time allowed to receive a request's headers: short, against slow-header attacks (408 beyond). */
+  headersTimeout: 15_000,
+  /**
+   * How often node checks the two timeouts above: a timeout fires up to this much late
+   * (node's default, 30 s, let slow headers hang on for 45 s or more).
+   */
+  connectionsCheckingInterval: 5_000,
+  /** Time allowed to receive a whole request (not the response: streams may run longer; 408 beyond). */
   requestTimeout: 120_000,
   /** Largest request head accepted (431 beyond). */
   maxHeaderSize: 16 * 1024,
@@ -106,17 +120,19 @@ export class LaurenApplication {
 
   /**
    * For a server you created yourself: `server.on("upgrade", app.upgradeHandler)` serves the
-   * app's WebSocket gateways; any other path is refused with 404.
+   * app's WebSocket gateways; an upgrade to any other path is answered as a plain request
+   * (an unknown path gets the usual 404 envelope), and the connection closes after it.
    */
   readonly upgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     for (const handler of this.#upgradeHandlers) if (handler(req, socket, head)) return;
-    socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    serveWithoutUpgrade(req, socket, head, this.handler, this.#parts.options.maxBodySize);
   };
 
   /**
    * Serves the app on a node:http server you created (HTTPS, a shared server, tests):
-   * requests, `Expect: 100-continue` (answered only when a handler reads the body) and
-   * WebSocket upgrades. `listen()` does this for the server it creates.
+   * requests, `Expect: 100-continue` (answered only when a handler reads the body),
+   * WebSocket upgrades, and requests node's parser refuses or times out (400, 408, 431 with
+   * the JSON envelope). `listen()` does this for the server it creates.
    */
   attach(server: Server): void {
     server.on("request", this.handler);
@@ -125,6 +141,7 @@ export class LaurenApplication {
       this.handler(req, res);
     });
     server.on("upgrade", this.upgradeHandler);
+    server.on("clientError", answerClientError);
   }
 
   /** Runs `@postConstruct` hooks. `listen()` and the TestClient call it for you. */
@@ -152,19 +169,14 @@ export class LaurenApplication {
     if (this.#stopping !== null) throw new LifecycleError("listen() after shutdown(): build a new app to serve again.");
     if (this.#server !== null) throw new LifecycleError("listen() was already called; an app serves one server.");
     const host = options.host ?? "127.0.0.1";
-    const server = createServer({ maxHeaderSize: SERVER_LIMITS.maxHeaderSize });
+    const server = createServer({
+      maxHeaderSize: SERVER_LIMITS.maxHeaderSize,
+      connectionsCheckingInterval: SERVER_LIMITS.connectionsCheckingInterval,
+    });
     server.keepAliveTimeout = SERVER_LIMITS.keepAliveTimeout;
     server.headersTimeout = SERVER_LIMITS.headersTimeout;
     server.requestTimeout = SERVER_LIMITS.requestTimeout;
     this.attach(server);
-    server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
-      if (err.code === "ECONNRESET" || !socket.writable) {
-        socket.destroy();
-        return;
-      }
-      const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
-      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-    });
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -235,6 +247,29 @@ export class LaurenApplication {
   close(): Promise<void> {
     return this.shutdown();
   }
+}
+
+/**
+ * node:http's parser refused a request, or it came too slowly: answer with the envelope
+ * when nothing has been written on the socket yet, else just close it.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const response = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+  if (err.code === "ECONNRESET" || !socket.writable || response?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  writeRawError(socket, clientErrorFor(err.code));
+}
+
+function clientErrorFor(code: string | undefined): HttpError {
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT") return new RequestTimeoutError("the request took too long to arrive");
+  if (code === "HPE_HEADER_OVERFLOW") {
+    return new RequestHeaderFieldsTooLargeError(`request headers exceed ${SERVER_LIMITS.maxHeaderSize} bytes`, {
+      max_header_size: SERVER_LIMITS.maxHeaderSize,
+    });
+  }
+  return new BadRequestError("malformed HTTP request");
 }
 
 /** How long shutdown waits for the server to report every socket closed, after closing them. */

@@ -3,6 +3,7 @@ import { ConfigurationError } from "../errors/index.js";
 import type { GuardLike } from "../guards/types.js";
 import { type CompressionOptions, type CompressionPolicy, compressionPolicy } from "../http/compress.js";
 import { DEFAULT_MAX_JSON_DEPTH } from "../http/json-body.js";
+import { compileOriginPolicy, type OriginPolicy } from "../realtime/ws/origin.js";
 import type { SessionOptions } from "../sessions/index.js";
 import type { Logger } from "./logger.js";
 
@@ -21,6 +22,13 @@ export interface LaurenOptions {
   globalProviders?: readonly Provider[];
   /** Deepest nesting of arrays and objects accepted in a JSON body or WebSocket frame (422 beyond). Default 128. */
   maxJsonDepth?: number;
+  /**
+   * Origins whose pages may open the app's WebSockets, besides the app's own host
+   * (`["https://hq.example"]`). A browser handshake from any other origin, or with
+   * `Origin: null`, is refused with 403; one without Origin (not a browser) is accepted.
+   * `"*"` turns the check off. A gateway's own `allowedOrigins` replaces this list.
+   */
+  wsAllowedOrigins?: readonly string[] | "*";
   /** Where framework logs go; `false` silences them. Default: the console. */
   logger?: Logger | false;
   /**
@@ -50,6 +58,7 @@ export interface LaurenOptions {
 export interface ResolvedOptions {
   maxBodySize: number;
   maxJsonDepth: number;
+  wsAllowedOrigins: OriginPolicy;
   /** Number of trusted proxy hops; 0 = ignore X-Forwarded-For. */
   trustProxy: number;
   shutdownTimeout: number;
@@ -78,6 +87,7 @@ export function resolveOptions(options: LaurenOptions): ResolvedOptions {
   return {
     maxBodySize: positiveInt("maxBodySize", options.maxBodySize, 1024 * 1024),
     maxJsonDepth: positiveInt("maxJsonDepth", options.maxJsonDepth, DEFAULT_MAX_JSON_DEPTH),
+    wsAllowedOrigins: compileOriginPolicy(options.wsAllowedOrigins, "wsAllowedOrigins") ?? new Set<string>(),
     trustProxy: proxyHops(options.trustProxy),
     shutdownTimeout: positiveInt("shutdownTimeout", options.shutdownTimeout, 10_000),
     hookTimeout: positiveInt("hookTimeout", options.hookTimeout, 10_000),

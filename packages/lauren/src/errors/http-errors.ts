@@ -67,6 +67,10 @@ export class ConflictError extends HttpError {
   static override status = 409;
   static override code = "conflict";
 }
+export class RequestTimeoutError extends HttpError {
+  static override status = 408;
+  static override code = "request_timeout";
+}
 export class PayloadTooLargeError extends HttpError {
   static override status = 413;
   static override code = "request_body_too_large";
@@ -84,6 +88,10 @@ export class ExtractorFieldError extends HttpError {
 export class ExtractorError extends HttpError {
   static override status = 422;
   static override code = "extractor_error";
+}
+export class RequestHeaderFieldsTooLargeError extends HttpError {
+  static override status = 431;
+  static override code = "request_header_fields_too_large";
 }
 export class TooManyRequestsError extends HttpError {
   static override status = 429;

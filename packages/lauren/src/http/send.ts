@@ -3,7 +3,7 @@
  * order (content-type, extras, set-cookie, content-length last), which is both what the
  * original framework sends and the cheapest form for node:http.
  */
-import type { ServerResponse } from "node:http";
+import { type ServerResponse, validateHeaderName, validateHeaderValue } from "node:http";
 import { errorBody, type HttpError } from "../errors/index.js";
 
 const JSON_TYPE = "application/json";
@@ -60,8 +60,26 @@ export function flatten(headers: readonly (string | number | readonly string[])[
   return out;
 }
 
+/**
+ * An error's extra headers as name/value pairs, leaving out any name or value node would
+ * refuse (CR, LF and other control characters): an error may carry text that came from the
+ * request, and a header injected there must never reach the wire, nor cost the client its answer.
+ */
+export function safeHeaders(headers: Readonly<Record<string, string>> | undefined): string[] {
+  const out: string[] = [];
+  if (headers === undefined) return out;
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch {
+      continue;
+    }
+    out.push(name, String(value));
+  }
+  return out;
+}
+
 export function writeError(res: ServerResponse, err: HttpError, setCookie: SetCookie): void {
-  const extra: string[] = [];
-  if (err.headers !== undefined) for (const [name, value] of Object.entries(err.headers)) extra.push(name, value);
-  writeBody(res, err.status, JSON_TYPE, extra, setCookie, errorBody(err));
+  writeBody(res, err.status, JSON_TYPE, safeHeaders(err.headers), setCookie, errorBody(err));
 }

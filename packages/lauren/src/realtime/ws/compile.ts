@@ -22,6 +22,7 @@ import {
   type WsControllerOptions,
   type WsMessageMeta,
 } from "./decorators.js";
+import { compileOriginPolicy, type OriginPolicy } from "./origin.js";
 
 export interface CompiledMessage {
   readonly method: string | symbol;
@@ -42,7 +43,8 @@ export interface CompiledGateway {
   readonly messages: ReadonlyMap<string, CompiledMessage>;
   /** Event names, as listed in the "unknown event" error frame. */
   readonly known: readonly string[];
-  readonly allowedOrigins: ReadonlySet<string> | null;
+  /** Who may open a socket from a browser page; see origin.ts. */
+  readonly allowedOrigins: OriginPolicy;
   readonly heartbeat: number | null;
   readonly maxPayload: number;
   readonly maxBufferedBytes: number;
@@ -53,6 +55,8 @@ export interface GatewayCompileInput {
   container: Container;
   globalGuards: readonly GuardLike[];
   sessionsEnabled: boolean;
+  /** The app's `wsAllowedOrigins`, for gateways that do not list their own. */
+  appOrigins: OriginPolicy;
 }
 
 export const WS_DEFAULTS = { maxPayload: 1024 * 1024, heartbeatInterval: 30_000, maxBufferedBytes: 4 * 1024 * 1024 } as const;
@@ -153,7 +157,7 @@ function compileGateway(
     onDisconnect,
     messages,
     known: [...messages.keys()],
-    allowedOrigins: options.allowedOrigins === undefined ? null : new Set(options.allowedOrigins.map(normaliseOrigin)),
+    allowedOrigins: compileOriginPolicy(options.allowedOrigins, label) ?? input.appOrigins,
     heartbeat: options.heartbeatInterval === false ? null : (options.heartbeatInterval ?? WS_DEFAULTS.heartbeatInterval),
     maxPayload: options.maxPayload ?? WS_DEFAULTS.maxPayload,
     maxBufferedBytes: options.maxBufferedBytes ?? WS_DEFAULTS.maxBufferedBytes,
@@ -169,15 +173,5 @@ function checkOptions(options: WsControllerOptions, label: string): WsController
   positive("maxPayload", options.maxPayload);
   positive("maxBufferedBytes", options.maxBufferedBytes);
   if (options.heartbeatInterval !== false) positive("heartbeatInterval", options.heartbeatInterval);
-  const origins = options.allowedOrigins;
-  if (origins !== undefined && (!Array.isArray(origins) || origins.some((o) => typeof o !== "string"))) {
-    throw new ConfigurationError(`${label}: allowedOrigins must be a list of origins such as ["https://hq.example"].`);
-  }
   return options;
-}
-
-/** Origins compare case-insensitively and without a trailing slash. */
-export function normaliseOrigin(origin: string): string {
-  const lower = origin.trim().toLowerCase();
-  return lower.endsWith("/") ? lower.slice(0, -1) : lower;
 }

@@ -23,8 +23,12 @@ export interface WsControllerOptions {
   maxPayload?: number;
   /** Milliseconds between pings; a peer that missed the previous pong is dropped. `false` turns it off. Default 30 000. */
   heartbeatInterval?: number | false;
-  /** Accepted `Origin` header values (`"https://hq.example"`); others get a 403. Default: any origin. */
-  allowedOrigins?: readonly string[];
+  /**
+   * Origins whose pages may open this gateway, besides the app's own host
+   * (`["https://hq.example"]`); others get a 403. `"*"` turns the check off.
+   * Default: the app's `wsAllowedOrigins` (same-origin only unless set).
+   */
+  allowedOrigins?: readonly string[] | "*";
   /** `false`: do not load the session for this gateway's connections. */
   sessions?: boolean;
   /** Bytes a client may leave unread before it is dropped as too slow. Default 4 MiB. */

@@ -11,7 +11,13 @@ import { WsServer } from "./server.js";
 
 export function installWebSockets(app: LaurenApplication, globalGuards: readonly GuardLike[]): void {
   const { modules, container, sessions, logger, options, dispatcher } = app.parts;
-  const { router, gateways } = compileGateways({ modules, container, globalGuards, sessionsEnabled: sessions !== null });
+  const { router, gateways } = compileGateways({
+    modules,
+    container,
+    globalGuards,
+    sessionsEnabled: sessions !== null,
+    appOrigins: options.wsAllowedOrigins,
+  });
   if (gateways.length === 0) return;
   const server = new WsServer({ router, gateways, container, logger, sessions, options });
   app.addUpgradeHandler(server.handleUpgrade);

@@ -17,9 +17,10 @@ import { HandlerContext } from "../../http/handler-context.js";
 import { LaurenRequest } from "../../http/request.js";
 import type { Router } from "../../routing/index.js";
 import type { SessionEngine } from "../../sessions/index.js";
-import { type CompiledGateway, normaliseOrigin } from "./compile.js";
+import type { CompiledGateway } from "./compile.js";
 import { WebSocketConnection } from "./connection.js";
 import { readonlySession } from "./context.js";
+import { originAllowed } from "./origin.js";
 import { refuse } from "./refuse.js";
 import { ConnectionRunner } from "./runner.js";
 
@@ -83,14 +84,11 @@ export class WsServer {
       refuse(socket, new ServiceUnavailableError("server is shutting down", {}, { headers: { "retry-after": "1" } }));
       return;
     }
-    if (gateway.allowedOrigins !== null) {
-      const origin = req.headers.origin;
-      if (origin === undefined || !gateway.allowedOrigins.has(normaliseOrigin(origin))) {
-        refuse(socket, new ForbiddenError("origin not allowed", { origin: origin ?? null }));
-        return;
-      }
-    }
     const { options, container, sessions } = this.#deps;
+    if (!originAllowed(gateway.allowedOrigins, req.headers, options.trustProxy > 0)) {
+      refuse(socket, new ForbiddenError("origin not allowed", { origin: req.headers.origin ?? null }));
+      return;
+    }
     const request = new LaurenRequest(req, path, rawQuery, options.maxBodySize, options.trustProxy);
     const ctx = new HandlerContext(request, params, gateway.contextRoute, container);
     let session: AppSession | null = null;
