@@ -117,6 +117,7 @@ export {
   type EncryptedCookieSessionStoreOptions,
   InMemoryRevocationStore,
   InMemorySessionStore,
+  type RevocationEvent,
   RevocationStore,
   type SaveOptions,
   SESSION_EXPIRES_AT,
@@ -125,8 +126,10 @@ export {
   type SessionOptions,
   type SessionSerializer,
   SessionStore,
+  type SessionStoreEvent,
   SessionStoreUnavailableError,
   SessionTooLargeError,
   SignedCookieSessionStore,
+  type StoredSessionInfo,
 } from "./sessions/index.js";
 export type { Infer, RouteSchemas, StandardSchemaV1 } from "./validation/index.js";

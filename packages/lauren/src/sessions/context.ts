@@ -72,6 +72,23 @@ export class EngineContext {
     return sessionFromCore(new SessionCore(true, this.clientSide ? null : this.store));
   }
 
+  /** The user id under `userIdKey` as a string (for the per-user index and revocation), or null. */
+  userIdOf(core: SessionCore): string | null {
+    const value = core.data?.get(this.userIdKey);
+    if (typeof value === "string") return value === "" ? null : value;
+    return typeof value === "number" && Number.isFinite(value) ? String(value) : null;
+  }
+
+  /**
+   * Sets `opts.userId` when the save concerns the per-user index: the session has a user id,
+   * or this request removed it. Otherwise the field stays absent ("unchanged").
+   */
+  fileUnderUser(core: SessionCore, opts: SaveOptions): void {
+    const userId = this.userIdOf(core);
+    const touched = core.deleted?.has(this.userIdKey) === true || core.changed?.has(this.userIdKey) === true;
+    if (userId !== null || touched) opts.userId = userId;
+  }
+
   /** Expiry (`x`) for an envelope written now: slides under `rolling`/`idleTimeout`, else stays fixed. */
   expiryFor(core: SessionCore): number | null {
     if (this.rolling || this.idleTimeout !== null) {

@@ -22,13 +22,20 @@ export {
 export {
   InMemoryRevocationStore,
   type InMemoryRevocationStoreOptions,
+  type RevocationEvent,
   RevocationStore,
   type RevokeUserOptions,
 } from "./revocation.js";
 export { JsonSessionSerializer, type SessionSerializer } from "./serializer.js";
 export { Session } from "./session.js";
 export { type SecretInput, Signer, signValue, verifySignedValue } from "./signer.js";
-export { type SaveOptions, SESSION_EXPIRES_AT, SessionStore } from "./store.js";
+export {
+  type SaveOptions,
+  SESSION_EXPIRES_AT,
+  SessionStore,
+  type SessionStoreEvent,
+  type StoredSessionInfo,
+} from "./store.js";
 export { EncryptedCookieSessionStore, type EncryptedCookieSessionStoreOptions } from "./stores/encrypted-cookie.js";
 export { InMemorySessionStore, type InMemorySessionStoreOptions } from "./stores/in-memory.js";
 export { SignedCookieSessionStore, type SignedCookieSessionStoreOptions } from "./stores/signed-cookie.js";

@@ -7,7 +7,7 @@
 import type { EngineContext } from "./context.js";
 import { fromMap, isPlainObject, toMap } from "./plain-object.js";
 import { coreOfSession, type Session, SessionCore } from "./session.js";
-import { isSessionId } from "./store.js";
+import { isSessionId, type SaveOptions } from "./store.js";
 
 export function commitSession<T extends object>(ctx: EngineContext, session: Session<T>): string | null | Promise<string | null> {
   const core = coreOfSession(session);
@@ -90,7 +90,9 @@ async function persistNew(ctx: EngineContext, core: SessionCore): Promise<string
   }
   core.id = id;
   const data = fromMap(core.data);
-  await ctx.save(id, data, { ttl: ctx.ttl, changed: Object.keys(data), deleted: [], minted: true });
+  const opts: SaveOptions = { ttl: ctx.ttl, changed: Object.keys(data), deleted: [], minted: true };
+  ctx.fileUnderUser(core, opts);
+  await ctx.save(id, data, opts);
   core.issuedAt = ctx.now();
   return ctx.sealId(core);
 }
@@ -114,7 +116,8 @@ async function persistRegenerated(ctx: EngineContext, core: SessionCore): Promis
 async function saveChanges(ctx: EngineContext, core: SessionCore, reissue: boolean): Promise<string | null> {
   const changed = core.changed === null ? [] : [...core.changed];
   const deleted = core.deleted === null ? [] : [...core.deleted];
-  const opts = { ttl: ctx.ttl, changed, deleted, minted: false };
+  const opts: SaveOptions = { ttl: ctx.ttl, changed, deleted, minted: false };
+  ctx.fileUnderUser(core, opts);
   const saved = await ctx.save(core.originalId as string, fromMap(core.data), opts);
   // Dropped: another request deleted the row since we loaded it, so no cookie either.
   if (!saved) return null;

@@ -15,6 +15,9 @@ export interface RevokeUserOptions {
   ttl?: number;
 }
 
+/** What `RevocationStore.subscribe` reports: a token deny-listed, or a user's cutoff set. */
+export type RevocationEvent = { type: "token"; tokenId: string } | { type: "user"; userId: string; cutoff: number };
+
 export abstract class RevocationStore {
   /**
    * The longest a cookie issued now can be presented, in seconds. The session engine sets
@@ -34,6 +37,13 @@ export abstract class RevocationStore {
   abstract revokeUser(userId: string | number, options?: RevokeUserOptions): Promise<void>;
   /** The user's cutoff in epoch seconds, or `null` when there is none. */
   abstract userCutoff(userId: string | number): Promise<number | null>;
+  /**
+   * Optional change feed: calls `listener` for every `revokeToken` and `revokeUser` made by
+   * any process using this store (a shared store publishes them, e.g. over Redis pub/sub),
+   * so open WebSockets and event streams of revoked sessions close at once. `userId` is
+   * reported as a string. Returns the function that unsubscribes.
+   */
+  subscribe?(listener: (event: RevocationEvent) => void): () => void;
 }
 
 export interface InMemoryRevocationStoreOptions {
@@ -57,6 +67,7 @@ const RESOLVED_NULL = Promise.resolve(null);
 export class InMemoryRevocationStore extends RevocationStore {
   readonly #tokens = new Map<string, number>();
   readonly #users = new Map<string, Cutoff>();
+  readonly #listeners = new Set<(event: RevocationEvent) => void>();
   readonly #clock: () => number;
   readonly #sweeper: Sweeper;
 
@@ -75,6 +86,7 @@ export class InMemoryRevocationStore extends RevocationStore {
   revokeToken(tokenId: string, ttl: number): Promise<void> {
     this.#tokens.set(tokenId, this.#clock() + ttl);
     this.#sweeper.ensureRunning();
+    this.#emit({ type: "token", tokenId });
     return RESOLVED;
   }
 
@@ -92,6 +104,7 @@ export class InMemoryRevocationStore extends RevocationStore {
     const expiresAt = Math.max(at, now) + (options.ttl ?? this.sessionLifetime);
     this.#users.set(String(userId), { at, expiresAt });
     this.#sweeper.ensureRunning();
+    this.#emit({ type: "user", userId: String(userId), cutoff: at });
     return RESOLVED;
   }
 
@@ -102,6 +115,23 @@ export class InMemoryRevocationStore extends RevocationStore {
     if (this.#clock() < entry.expiresAt) return Promise.resolve(entry.at);
     this.#users.delete(key);
     return RESOLVED_NULL;
+  }
+
+  override subscribe(listener: (event: RevocationEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  #emit(event: RevocationEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure must not undo or fail the revocation itself.
+      }
+    }
   }
 
   /** Drops every expired entry now (the timer calls this periodically). */

@@ -18,6 +18,32 @@ export interface SaveOptions {
    * the save and resolve `false`, so a request that raced a logout cannot resurrect it.
    */
   minted: boolean;
+  /**
+   * The session's user id after this save (the value under `sessions.userIdKey`, as a
+   * string), or `null` when it has none; `undefined` (a touch, an older engine) leaves it as
+   * it was. A store with a per-user index (`listByUser`) files the session under it.
+   */
+  userId?: string | null;
+}
+
+/** One of a user's live sessions, as a store with a per-user index reports it. */
+export interface StoredSessionInfo {
+  /** The session id. Never show it to anyone: it is the bearer token itself. */
+  id: string;
+  /** The session data (a copy). */
+  data: Record<string, unknown>;
+  /** When the session was created (minted), epoch seconds. */
+  createdAt: number;
+  /** The last time this store saw the session used (at least every save or touch), epoch seconds. */
+  lastSeenAt: number;
+  /** When it expires unless used again, epoch seconds; `null` for no server-side expiry. */
+  expiresAt: number | null;
+}
+
+/** What `SessionStore.subscribe` reports: a session was deleted (logout, login elsewhere, ended from a list). */
+export interface SessionStoreEvent {
+  type: "deleted";
+  id: string;
 }
 
 /**
@@ -39,6 +65,19 @@ export abstract class SessionStore {
   /** Refreshes the row's TTL without writing data (no-op when the row is gone). */
   touch?(id: string, ttl: number): Promise<void>;
   abstract delete(id: string): Promise<void>;
+  /**
+   * Optional per-user index ("sign out other devices"): the live sessions whose last save
+   * carried `opts.userId === userId`. It must stay consistent with `delete`, expiry and a
+   * save that changes or clears the user id; expired sessions are never listed.
+   */
+  listByUser?(userId: string): Promise<StoredSessionInfo[]>;
+  /**
+   * Optional change feed: calls `listener` when a session is deleted by any process using
+   * this store (a shared store publishes deletions, e.g. over Redis pub/sub), so the engine
+   * can close WebSockets and event streams opened with it. Expiry need not be reported: the
+   * engine times it itself. Returns the function that unsubscribes.
+   */
+  subscribe?(listener: (event: SessionStoreEvent) => void): () => void;
 }
 
 export function newSessionId(): string {

@@ -8,7 +8,14 @@
  * least recently used first out, so a flood of new sessions cannot exhaust memory.
  */
 import { setOwn } from "../plain-object.js";
-import { newSessionId, type SaveOptions, SESSION_EXPIRES_AT, SessionStore } from "../store.js";
+import {
+  newSessionId,
+  type SaveOptions,
+  SESSION_EXPIRES_AT,
+  SessionStore,
+  type SessionStoreEvent,
+  type StoredSessionInfo,
+} from "../store.js";
 import { positiveInteger, systemClock } from "./store-options.js";
 import { Sweeper } from "./sweeper.js";
 
@@ -29,6 +36,10 @@ class Json {
 interface Row {
   values: Map<string, Json | string | number | boolean | null>;
   expiresAt: number | null;
+  createdAt: number;
+  lastSeenAt: number;
+  /** The user the session is filed under in the per-user index. */
+  userId: string | null;
 }
 
 function encode(value: unknown): Json | string | number | boolean | null | undefined {
@@ -43,8 +54,17 @@ const RESOLVED_FALSE = Promise.resolve(false);
 const RESOLVED_NULL = Promise.resolve(null);
 const RESOLVED = Promise.resolve();
 
+function dataOf(row: Row): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const [key, value] of row.values) setOwn(data, key, value instanceof Json ? JSON.parse(value.text) : value);
+  return data;
+}
+
 export class InMemorySessionStore extends SessionStore {
   readonly #rows = new Map<string, Row>();
+  /** Per-user index: user id → ids of that user's sessions. */
+  readonly #byUser = new Map<string, Set<string>>();
+  readonly #listeners = new Set<(event: SessionStoreEvent) => void>();
   readonly #maxSessions: number;
   readonly #clock: () => number;
   readonly #sweeper: Sweeper;
@@ -70,8 +90,8 @@ export class InMemorySessionStore extends SessionStore {
     const row = this.#live(id);
     if (row === undefined) return RESOLVED_NULL;
     this.#promote(id, row);
-    const data: Record<string, unknown> = {};
-    for (const [key, value] of row.values) setOwn(data, key, value instanceof Json ? JSON.parse(value.text) : value);
+    row.lastSeenAt = this.#clock();
+    const data = dataOf(row);
     // Non-enumerable: copies and comparisons of the row see only session data.
     Object.defineProperty(data, SESSION_EXPIRES_AT, { value: row.expiresAt });
     return Promise.resolve(data);
@@ -79,15 +99,24 @@ export class InMemorySessionStore extends SessionStore {
 
   save(id: string, data: Record<string, unknown>, opts: SaveOptions): Promise<boolean> {
     let row = this.#live(id);
-    if (opts.minted) row = { values: new Map(), expiresAt: null };
-    else if (row === undefined) return RESOLVED_FALSE;
+    const now = this.#clock();
+    if (opts.minted) {
+      if (row !== undefined) this.#unfile(id, row);
+      row = { values: new Map(), expiresAt: null, createdAt: now, lastSeenAt: now, userId: null };
+    } else if (row === undefined) return RESOLVED_FALSE;
     for (const key of opts.changed) {
       const value = Object.hasOwn(data, key) ? encode(data[key]) : undefined;
       if (value === undefined) row.values.delete(key);
       else row.values.set(key, value);
     }
     for (const key of opts.deleted) row.values.delete(key);
-    row.expiresAt = opts.ttl === null ? null : this.#clock() + opts.ttl;
+    row.expiresAt = opts.ttl === null ? null : now + opts.ttl;
+    row.lastSeenAt = now;
+    if (opts.userId !== undefined && opts.userId !== row.userId) {
+      this.#unfile(id, row);
+      row.userId = opts.userId;
+      this.#file(id, row);
+    }
     this.#promote(id, row);
     this.#evict();
     this.#sweeper.ensureRunning();
@@ -97,22 +126,51 @@ export class InMemorySessionStore extends SessionStore {
   override touch(id: string, ttl: number): Promise<void> {
     const row = this.#live(id);
     if (row !== undefined) {
-      row.expiresAt = this.#clock() + ttl;
+      row.lastSeenAt = this.#clock();
+      row.expiresAt = row.lastSeenAt + ttl;
       this.#promote(id, row);
     }
     return RESOLVED;
   }
 
   delete(id: string): Promise<void> {
-    this.#rows.delete(id);
+    const row = this.#rows.get(id);
+    if (row !== undefined) {
+      this.#remove(id, row);
+      for (const listener of this.#listeners) {
+        try {
+          listener({ type: "deleted", id });
+        } catch {
+          // A listener's failure must not fail the logout.
+        }
+      }
+    }
     return RESOLVED;
+  }
+
+  override listByUser(userId: string): Promise<StoredSessionInfo[]> {
+    const ids = this.#byUser.get(userId);
+    const out: StoredSessionInfo[] = [];
+    for (const id of ids ?? []) {
+      const row = this.#live(id);
+      if (row === undefined) continue;
+      out.push({ id, data: dataOf(row), createdAt: row.createdAt, lastSeenAt: row.lastSeenAt, expiresAt: row.expiresAt });
+    }
+    return Promise.resolve(out);
+  }
+
+  override subscribe(listener: (event: SessionStoreEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
   }
 
   /** Drops every expired row now (the timer calls this periodically). */
   sweep(): void {
     const now = this.#clock();
     for (const [id, row] of this.#rows) {
-      if (row.expiresAt !== null && now >= row.expiresAt) this.#rows.delete(id);
+      if (row.expiresAt !== null && now >= row.expiresAt) this.#remove(id, row);
     }
   }
 
@@ -124,10 +182,33 @@ export class InMemorySessionStore extends SessionStore {
   #live(id: string): Row | undefined {
     const row = this.#rows.get(id);
     if (row !== undefined && row.expiresAt !== null && this.#clock() >= row.expiresAt) {
-      this.#rows.delete(id);
+      this.#remove(id, row);
       return undefined;
     }
     return row;
+  }
+
+  #remove(id: string, row: Row): void {
+    this.#rows.delete(id);
+    this.#unfile(id, row);
+  }
+
+  #file(id: string, row: Row): void {
+    if (row.userId === null) return;
+    let ids = this.#byUser.get(row.userId);
+    if (ids === undefined) {
+      ids = new Set();
+      this.#byUser.set(row.userId, ids);
+    }
+    ids.add(id);
+  }
+
+  #unfile(id: string, row: Row): void {
+    if (row.userId === null) return;
+    const ids = this.#byUser.get(row.userId);
+    if (ids === undefined) return;
+    ids.delete(id);
+    if (ids.size === 0) this.#byUser.delete(row.userId);
   }
 
   /** Map iteration order is insertion order: re-inserting makes `id` the most recent. */
@@ -140,7 +221,7 @@ export class InMemorySessionStore extends SessionStore {
     while (this.#rows.size > this.#maxSessions) {
       const oldest = this.#rows.keys().next();
       if (oldest.done === true) return;
-      this.#rows.delete(oldest.value);
+      this.#remove(oldest.value, this.#rows.get(oldest.value) as Row);
     }
   }
 }
