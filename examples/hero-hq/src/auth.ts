@@ -19,13 +19,14 @@ export const LoginBody = z.object({ hero_id: z.number().int() }).meta({ id: "Log
 export class IdentityController {
   private readonly roster = inject(HeroRepository);
 
-  @get("/")
+  // Anonymous callers are welcome too: {} (no scheme) is the other way in.
+  @get("/", { summary: "Who am I?", security: ["session", {}] })
   whoami({ session }: Ctx) {
     if (!session.has("hero_id")) return { identified: false };
     return { identified: true, hero_id: session.get("hero_id"), name: session.get("name") };
   }
 
-  @post("/login", { body: LoginBody, raises: [UnauthorizedError] })
+  @post("/login", { summary: "Log in as a hero", body: LoginBody, raises: [UnauthorizedError] })
   login({ session, body }: Ctx<{ body: typeof LoginBody }>) {
     const hero = this.roster.get(body.hero_id);
     if (hero === undefined) {
@@ -38,7 +39,7 @@ export class IdentityController {
     return { welcome: hero.name };
   }
 
-  @post("/logout")
+  @post("/logout", { summary: "Log out", security: ["session", {}] })
   logout({ session }: Ctx) {
     session.invalidate();
     return { farewell: true };

@@ -22,12 +22,12 @@ export class HeroController {
   // The container hands every controller the same HeroRepository (step 3).
   private readonly roster = inject(HeroRepository);
 
-  @get("/", { response: z.array(HeroOut) })
+  @get("/", { summary: "List the roster", response: z.array(HeroOut) })
   listHeroes(): HeroOut[] {
     return this.roster.roster();
   }
 
-  @get("/{id}", { params: HeroParams, response: HeroOut, raises: [HeroNotFoundError] })
+  @get("/{id}", { summary: "Look up a hero", params: HeroParams, response: HeroOut, raises: [HeroNotFoundError] })
   getHero({ params }: Ctx<{ params: typeof HeroParams }>): HeroOut {
     const hero = this.roster.get(params.id);
     if (hero === undefined) throw new HeroNotFoundError("no such hero", { id: params.id });
@@ -35,7 +35,7 @@ export class HeroController {
   }
 
   // Recruiting changes the roster, so the bouncer checks a badge first (step 5).
-  @post("/", { body: CreateHero, status: 201, response: HeroOut })
+  @post("/", { summary: "Recruit a hero", body: CreateHero, status: 201, response: HeroOut })
   @useGuards(BadgeGuard)
   recruit({ body }: Ctx<{ body: typeof CreateHero }>): HeroOut {
     return this.roster.recruit(body);

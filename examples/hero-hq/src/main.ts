@@ -6,6 +6,24 @@ import { HeroRepository } from "./roster.js";
 import { HeroHQModule } from "./teams.js";
 
 // --8<-- [start:code]
+/** What /openapi.json and /docs say about HQ: its name, where it runs, how callers prove who they are. */
+const API_DOCS = {
+  openapiInfo: {
+    title: "Hero HQ",
+    version: "0.1.0",
+    description: "Recruit heroes, look them up, log in as one and follow missions live.",
+    license: { name: "MIT", identifier: "MIT" },
+  },
+  openapiServers: [{ url: "/", description: "The HQ serving this document" }],
+  openapiTags: [{ name: "heroes", description: "The roster: list, look up and recruit heroes." }],
+  openapiSecuritySchemes: {
+    // BadgeGuard enforces it (its static security names it).
+    badge: { type: "apiKey", in: "header", name: "X-HQ-Badge", description: "An HQ badge, checked by BadgeGuard." },
+    // The /me/ routes name it: the cookie that logging in sets.
+    session: { type: "apiKey", in: "cookie", name: "lauren_session", description: "The session cookie POST /me/login sets." },
+  },
+} satisfies LaurenOptions;
+
 // A development default; production reads SESSION_SECRET from the environment.
 const DEV_SECRET = "change-me-hero-hq-secret-please-32-bytes";
 
@@ -19,6 +37,7 @@ export function buildApp(overrides: LaurenOptions = {}) {
     },
     docsUrl: "/docs",
     openapiUrl: "/openapi.json",
+    ...API_DOCS,
     ...overrides,
   });
 }

@@ -36,7 +36,7 @@ export class MissionControlController {
   private readonly log = inject(MissionLog);
 
   // A live feed: each yielded event reaches the client as soon as it is produced.
-  @get("/feed", { produces: "text/event-stream" })
+  @get("/feed", { summary: "Live status feed", produces: "text/event-stream" })
   feed(): EventStream {
     async function* statusReports() {
       for (let sector = 1; sector <= 3; sector++) {
@@ -48,13 +48,13 @@ export class MissionControlController {
   }
 
   // Answer 202 now; the log is written after the response has gone out.
-  @post("/dispatch", { query: DispatchQuery, status: 202 })
+  @post("/dispatch", { summary: "Dispatch a hero", query: DispatchQuery, status: 202 })
   dispatch({ query, tasks }: Ctx<{ query: typeof DispatchQuery }>) {
     tasks.add((hero: string) => this.log.record(hero), query.hero);
     return { dispatched: query.hero };
   }
 
-  @get("/log")
+  @get("/log", { summary: "Who has been dispatched" })
   missionLog() {
     return { dispatched: this.log.dispatched };
   }

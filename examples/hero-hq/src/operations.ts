@@ -28,7 +28,7 @@ export class StatusController {
   private readonly grid = inject(PowerGrid);
 
   // No session work here: the health check must answer even when the session store is down.
-  @get("/", { sessions: false })
+  @get("/", { summary: "Health check", sessions: false })
   health() {
     return { hq: this.grid.online ? "online" : "warming up", grid: this.grid.online };
   }

@@ -17,6 +17,8 @@ export class VillainDetectedError extends HttpError {
 export class BadgeGuard implements Guard {
   /** Documented in OpenAPI on every route this guard protects. */
   static readonly raises = [VillainDetectedError];
+  /** The security scheme it enforces: "badge", declared in main.ts. */
+  static readonly security = "badge";
 
   canActivate(ctx: ExecutionContext): boolean {
     const badge = ctx.request.header("x-hq-badge");

@@ -38,7 +38,40 @@ describe("Hero HQ's OpenAPI document", () => {
     assert.equal(response.status, 200);
     assert.equal(response.header("content-type"), "application/json");
     assert.equal(document.openapi, "3.1.0");
-    assert.deepEqual(document.info, { title: "Lauren application", version: "1.0.0" });
+    assert.equal(document.info.title, "Hero HQ");
+    assert.equal(document.info.version, "0.1.0");
+    assert.deepEqual(document.info.license, { name: "MIT", identifier: "MIT" });
+    assert.deepEqual(document.servers, [{ url: "/", description: "The HQ serving this document" }]);
+    assert.deepEqual(document.tags, [{ name: "heroes", description: "The roster: list, look up and recruit heroes." }]);
+  });
+
+  test("every operation has a summary and documents a client error", () => {
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        assert.ok(operation.summary, `${method} ${path} has a summary`);
+        assert.ok(
+          Object.keys(operation.responses).some((s) => s.startsWith("4")),
+          `${method} ${path} documents a 4xx`,
+        );
+      }
+    }
+    assert.equal(op("/heroes/", "post").summary, "Recruit a hero");
+    assert.equal(op("/missions/log", "get").summary, "Who has been dispatched");
+  });
+
+  test("the badge and the session cookie are security schemes; the badge guards recruiting", () => {
+    assert.deepEqual(document.components.securitySchemes?.badge, {
+      type: "apiKey",
+      in: "header",
+      name: "X-HQ-Badge",
+      description: "An HQ badge, checked by BadgeGuard.",
+    });
+    assert.equal(document.components.securitySchemes?.session?.type, "apiKey");
+    assert.deepEqual(op("/heroes/", "post").security, [{ badge: [] }]);
+    assert.deepEqual(op("/heroes/", "get").security, [], "listing is public");
+    assert.deepEqual(op("/me/", "get").security, [{ session: [] }, {}], "whoami reads the session cookie, if any");
+    assert.deepEqual(op("/me/logout", "post").security, [{ session: [] }, {}]);
+    assert.deepEqual(op("/me/login", "post").security, []);
   });
 
   test("passes an OpenAPI 3.1 validator", async () => {
@@ -119,9 +152,10 @@ describe("Hero HQ's OpenAPI document", () => {
     assert.deepEqual(Object.keys(res.json().error), ["code", "message", "detail"]);
   });
 
-  test("/docs is a Swagger UI page that loads nothing from outside", async () => {
+  test("/docs is a Swagger UI page titled with HQ's name and version that loads nothing from outside", async () => {
     const page = await client.get("/docs");
     assert.equal(page.status, 200);
+    assert.match(page.text, /<title>Hero HQ 0\.1\.0 – API docs<\/title>/);
     assert.equal(page.header("content-type"), "text/html; charset=utf-8");
     assert.doesNotMatch(page.text, /https?:\/\//);
     assert.match(page.text, /\/docs\/assets\/swagger-ui-bundle\.js/);

@@ -7,7 +7,7 @@ import "./metadata/polyfill.js";
 export { type LaurenApplication, type ListenOptions, SERVER_LIMITS } from "./app/application.js";
 export { LaurenFactory } from "./app/factory.js";
 export type { Logger } from "./app/logger.js";
-export type { LaurenOptions, OpenApiInfo } from "./app/options.js";
+export type { LaurenOptions } from "./app/options.js";
 export { installSignalHandlers } from "./app/signals.js";
 
 export { type ControllerOptions, controller } from "./decorators/controller.js";
@@ -76,12 +76,24 @@ export type { BackgroundTasks } from "./http/tasks.js";
 export {
   type DocumentOptions,
   type JsonSchema,
+  type OpenApiContact,
   type OpenApiDocument,
+  type OpenApiInfo,
+  type OpenApiLicense,
+  type OpenApiOAuthFlow,
   type OpenApiOperation,
   type OpenApiParameter,
   type OpenApiPathItem,
   type OpenApiResponse,
+  type OpenApiSecurityRequirement,
+  type OpenApiSecurityScheme,
+  type OpenApiServer,
+  type OpenApiTag,
   openApiDocument,
+  type ResponseDoc,
+  type ResponseDocs,
+  type SecurityDeclaration,
+  type SecurityRequirement,
 } from "./openapi/index.js";
 
 export {

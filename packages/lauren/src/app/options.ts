@@ -3,15 +3,12 @@ import { ConfigurationError } from "../errors/index.js";
 import type { GuardLike } from "../guards/types.js";
 import { type CompressionOptions, type CompressionPolicy, compressionPolicy } from "../http/compress.js";
 import { DEFAULT_MAX_JSON_DEPTH } from "../http/json-body.js";
+import type { OpenApiInfo, OpenApiSecurityScheme, OpenApiServer, OpenApiTag } from "../openapi/types.js";
 import { compileOriginPolicy, type OriginPolicy } from "../realtime/ws/origin.js";
 import type { SessionOptions } from "../sessions/index.js";
 import type { Logger } from "./logger.js";
 
-export interface OpenApiInfo {
-  title?: string;
-  version?: string;
-  description?: string;
-}
+export type { OpenApiInfo };
 
 export interface LaurenOptions {
   /** Largest request body read, in bytes (413 beyond). Default 1 MiB. */
@@ -48,7 +45,21 @@ export interface LaurenOptions {
   openapiUrl?: string | null;
   /** Serve the docs UI at this path (e.g. "/docs"); needs `openapiUrl`. */
   docsUrl?: string | null;
+  /** The document's `info`: title, version, description, contact, license, terms. */
   openapiInfo?: OpenApiInfo;
+  /** Where the API is served; default one entry, `openapiRootPath` or "/". */
+  openapiServers?: readonly OpenApiServer[];
+  /** Named schemes that guards (`static security`), controllers and routes refer to. */
+  openapiSecuritySchemes?: Readonly<Record<string, OpenApiSecurityScheme>>;
+  /** Descriptions (and order) of the tags controllers and routes use. */
+  openapiTags?: readonly OpenApiTag[];
+  /**
+   * The path prefix a reverse proxy strips before requests reach the app ("/api"): the docs
+   * pages load the document and assets under it, and it is the default server URL.
+   */
+  openapiRootPath?: string;
+  /** Serve a ReDoc page at this path (e.g. "/redoc"); needs `openapiUrl` and the redoc package. */
+  redocUrl?: string | null;
   /** Milliseconds `shutdown()` waits for in-flight requests and tasks. Default 10 000. */
   shutdownTimeout?: number;
   /** Milliseconds each lifecycle hook may take before it is reported and skipped. Default 10 000. */
@@ -83,6 +94,9 @@ function proxyHops(value: boolean | number | undefined): number {
 export function resolveOptions(options: LaurenOptions): ResolvedOptions {
   if (options.docsUrl && !options.openapiUrl) {
     throw new ConfigurationError(`docsUrl ${options.docsUrl} needs the OpenAPI document: set openapiUrl too (e.g. "/openapi.json").`);
+  }
+  if (options.redocUrl && !options.openapiUrl) {
+    throw new ConfigurationError(`redocUrl ${options.redocUrl} needs the OpenAPI document: set openapiUrl too (e.g. "/openapi.json").`);
   }
   return {
     maxBodySize: positiveInt("maxBodySize", options.maxBodySize, 1024 * 1024),

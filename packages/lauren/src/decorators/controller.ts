@@ -1,11 +1,16 @@
 import type { Class } from "../di/token.js";
 import { metaFrom } from "../metadata/index.js";
+import type { OpenApiTag, SecurityDeclaration } from "../openapi/types.js";
 import { CONTROLLER } from "./kinds.js";
 import { assertCalled } from "./usage.js";
 
 export interface ControllerOptions {
-  /** OpenAPI tags for every route of the controller. */
-  tags?: readonly string[];
+  /** OpenAPI tags for every route of the controller; an object also describes the tag. */
+  tags?: readonly (string | OpenApiTag)[];
+  /** Marks every route of the controller deprecated in OpenAPI. */
+  deprecated?: boolean;
+  /** Security every route of the controller requires (see the route option). */
+  security?: SecurityDeclaration;
   /** `false` turns session handling off for every route of the controller. */
   sessions?: boolean;
   /** `false` skips cross-origin request protection for every route of the controller. */

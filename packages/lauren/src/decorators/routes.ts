@@ -3,6 +3,7 @@ import type { HttpErrorClass } from "../errors/index.js";
 import type { CompressionOptions } from "../http/compress.js";
 import type { Ctx } from "../http/context.js";
 import { methodMetaFrom } from "../metadata/index.js";
+import type { ResponseDocs, SecurityDeclaration } from "../openapi/types.js";
 import type { RouteSchemas } from "../validation/types.js";
 import { ROUTE } from "./kinds.js";
 import { assertCalled, assertKind } from "./usage.js";
@@ -24,9 +25,22 @@ export interface RouteOptions extends RouteSchemas {
   response?: StandardSchemaV1;
   /** Media type of the success body, for OpenAPI: `"text/event-stream"` for an EventStream. Default JSON. */
   produces?: string;
+  /** One line for the OpenAPI operation; default: the handler's name in words ("List heroes"). */
   summary?: string;
+  /** Longer OpenAPI text (Markdown); none when left out. */
   description?: string;
   tags?: readonly string[];
+  /** Marks the operation deprecated in OpenAPI. */
+  deprecated?: boolean;
+  /** The OpenAPI operationId; default `Controller_handler`. Must be unique in the app. */
+  operationId?: string;
+  /** Responses the handler produces by hand, by status: `{ 304: "Not modified" }`. */
+  responses?: ResponseDocs;
+  /**
+   * Security the handler checks itself (its guards declare theirs): scheme names declared in
+   * `openapiSecuritySchemes`; a list offers alternatives. Added to the controller's.
+   */
+  security?: SecurityDeclaration;
   /** Leave the route out of the OpenAPI document. */
   hidden?: boolean;
 }

@@ -1,74 +1,174 @@
 /**
  * Builds the OpenAPI 3.1 document from the compiled routes, once, at start-up: one operation
  * per route (hidden ones left out), parameters read from the params/query/headers object
- * schemas, the JSON body, the real success status and the errors each route can produce.
+ * schemas, the JSON body, the real success status, the errors each route can produce, the
+ * security its guards enforce, and the text, tags and ids the app gave it.
  */
 import type { LaurenApplication } from "../app/application.js";
 import type { CompiledRoute } from "../app/compile-routes.js";
 import type { Logger } from "../app/logger.js";
-import type { OpenApiInfo } from "../app/options.js";
 import { ROUTE } from "../decorators/kinds.js";
 import type { RouteMeta } from "../decorators/routes.js";
+import { ConfigurationError } from "../errors/index.js";
 import { readMeta } from "../metadata/index.js";
 import { joinPath, normalise } from "../routing/index.js";
 import type { StandardSchemaV1 } from "../validation/index.js";
-import { ERROR_ENVELOPE, errorResponses, successResponses } from "./responses.js";
+import { clientErrorFallback, declaredResponses, ERROR_ENVELOPE, errorResponses, successResponses } from "./responses.js";
 import { type SchemaLabel, SchemaRegistry } from "./schema.js";
-import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiParameter, OpenApiPathItem } from "./types.js";
+import { checkSchemes, operationSecurity } from "./security.js";
+import { summaryFromName, TagList } from "./tags.js";
+import type {
+  JsonSchema,
+  OpenApiDocument,
+  OpenApiInfo,
+  OpenApiOperation,
+  OpenApiParameter,
+  OpenApiPathItem,
+  OpenApiSecurityScheme,
+  OpenApiServer,
+  OpenApiTag,
+} from "./types.js";
 
 export interface DocumentOptions {
   info?: OpenApiInfo | undefined;
+  servers?: readonly OpenApiServer[] | undefined;
+  securitySchemes?: Readonly<Record<string, OpenApiSecurityScheme>> | undefined;
+  tags?: readonly OpenApiTag[] | undefined;
+  /** The prefix a proxy strips ("/api"); the default server URL. */
+  rootPath?: string | undefined;
   /** Receives a warning for each schema that has no JSON Schema form. */
   logger?: Logger | undefined;
 }
 
 export const DEFAULT_INFO = { title: "Lauren application", version: "1.0.0" } as const;
 
-/** Documents served by apps, keyed by the app's route list (the app is built after them). */
+/**
+ * Documents served by apps, and the OpenAPI options of apps that serve none, keyed by the
+ * app's route list (the app is built after them).
+ */
 const served = new WeakMap<readonly CompiledRoute[], OpenApiDocument>();
+const configured = new WeakMap<readonly CompiledRoute[], DocumentOptions>();
 
 export function rememberServed(routes: readonly CompiledRoute[], document: OpenApiDocument): void {
   served.set(routes, document);
 }
 
+export function rememberOptions(routes: readonly CompiledRoute[], options: DocumentOptions): void {
+  configured.set(routes, options);
+}
+
 /**
  * The app's OpenAPI document: a copy of the one `openapiUrl` serves, or, when it serves none
- * (or `options` are given), one built from its routes. Useful to write the contract to a file
- * in CI or to check it in a test.
+ * (or `options` are given), one built from its routes with the app's OpenAPI options. Useful
+ * to write the contract to a file in CI or to check it in a test.
  */
 export function openApiDocument(app: LaurenApplication, options?: DocumentOptions): OpenApiDocument {
   const document = options === undefined ? served.get(app.routes) : undefined;
-  return document === undefined ? buildDocument(app.routes, { logger: app.logger, ...options }) : structuredClone(document);
+  if (document !== undefined) return structuredClone(document);
+  return buildDocument(app.routes, { ...configured.get(app.routes), logger: app.logger, ...options });
+}
+
+/** The document-related app options, by their DocumentOptions names. */
+export function documentOptions(options: {
+  openapiInfo?: OpenApiInfo | undefined;
+  openapiServers?: readonly OpenApiServer[] | undefined;
+  openapiSecuritySchemes?: Readonly<Record<string, OpenApiSecurityScheme>> | undefined;
+  openapiTags?: readonly OpenApiTag[] | undefined;
+  openapiRootPath?: string | undefined;
+}): DocumentOptions {
+  return {
+    info: options.openapiInfo,
+    servers: options.openapiServers,
+    securitySchemes: options.openapiSecuritySchemes,
+    tags: options.openapiTags,
+    rootPath: options.openapiRootPath,
+  };
 }
 
 export function buildDocument(routes: readonly CompiledRoute[], options: DocumentOptions = {}): OpenApiDocument {
   const logger = options.logger;
   const registry = new SchemaRegistry({ ErrorEnvelope: ERROR_ENVELOPE }, (m) => logger?.warn(`OpenAPI: ${m}`));
+  const schemes = options.securitySchemes ?? {};
+  checkSchemes(schemes);
+  const tags = new TagList(options.tags);
+  const documented = routes.filter((route) => route.options.hidden !== true);
+  const ids = operationIds(documented);
   const paths: Record<string, OpenApiPathItem> = {};
   // The router treats `/heroes` and `/heroes/` as one path, so the document keys them once.
   const keys = new Map<string, string>();
-  const ids = new Set<string>();
-  for (const route of routes) {
-    if (route.options.hidden === true) continue;
+  for (const [i, route] of documented.entries()) {
     const key = keys.get(route.path) ?? declaredPath(route);
     keys.set(route.path, key);
     const item = paths[key] ?? {};
-    item[route.method.toLowerCase()] = operation(route, registry, uniqueId(route, ids));
+    item[route.method.toLowerCase()] = operation(route, { registry, tags, schemes, operationId: ids[i] as string });
     paths[key] = item;
   }
-  const info = options.info ?? {};
   const schemas: Record<string, JsonSchema> = {};
   for (const name of Object.keys(registry.components).sort()) schemas[name] = registry.components[name] as JsonSchema;
+  const tagList = tags.list;
   return {
     openapi: "3.1.0",
-    info: {
-      title: info.title ?? DEFAULT_INFO.title,
-      version: info.version ?? DEFAULT_INFO.version,
-      ...(info.description === undefined ? {} : { description: info.description }),
-    },
+    info: info(options.info),
+    servers: options.servers === undefined ? [{ url: rootPath(options.rootPath) || "/" }] : options.servers.map((s) => ({ ...s })),
+    ...(tagList.length > 0 ? { tags: tagList } : {}),
     paths,
-    components: { schemas },
+    components: { schemas, ...(Object.keys(schemes).length > 0 ? { securitySchemes: structuredClone({ ...schemes }) } : {}) },
   };
+}
+
+function info(given: OpenApiInfo = {}): OpenApiDocument["info"] {
+  if (given.license?.identifier !== undefined && given.license.url !== undefined) {
+    throw new ConfigurationError(
+      "openapiInfo.license has both identifier and url; OpenAPI allows one: keep identifier (an SPDX id like MIT).",
+    );
+  }
+  const out: Record<string, unknown> = { title: given.title ?? DEFAULT_INFO.title, version: given.version ?? DEFAULT_INFO.version };
+  for (const field of ["summary", "description", "termsOfService", "contact", "license"] as const) {
+    if (given[field] !== undefined) out[field] = structuredClone(given[field]);
+  }
+  return out as unknown as OpenApiDocument["info"];
+}
+
+/** `"/api"` as given, `""` for none; anything else is refused. */
+export function rootPath(value: string | undefined): string {
+  if (value === undefined || value === "" || value === "/") return "";
+  if (!value.startsWith("/") || value.endsWith("/") || /[?#{}\s]/.test(value)) {
+    throw new ConfigurationError(
+      `openapiRootPath must be a path prefix like "/api" (leading slash, none at the end), got ${JSON.stringify(value)}.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Ids the app gave are kept (and must be unique); the others are `Controller_handler`, with
+ * `_2`, `_3` for repeats in route order, so they stay the same from one start to the next.
+ */
+function operationIds(routes: readonly CompiledRoute[]): string[] {
+  const given = new Map<string, string>();
+  for (const route of routes) {
+    const id = route.options.operationId;
+    if (id === undefined) continue;
+    if (!/^[A-Za-z0-9._~-]+$/.test(id)) {
+      throw new ConfigurationError(
+        `${route.contextRoute.label} has operationId ${JSON.stringify(id)}; use letters, digits, ".", "_", "~" and "-" only.`,
+      );
+    }
+    const other = given.get(id);
+    if (other !== undefined) {
+      throw new ConfigurationError(`${other} and ${route.contextRoute.label} both have operationId "${id}"; operation ids must be unique.`);
+    }
+    given.set(id, route.contextRoute.label);
+  }
+  const taken = new Set(given.keys());
+  return routes.map((route) => {
+    if (route.options.operationId !== undefined) return route.options.operationId;
+    const base = `${route.descriptor.controllerName}_${route.descriptor.handlerName}`.replace(/[^A-Za-z0-9_.-]/g, "_");
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}_${n}`;
+    taken.add(id);
+    return id;
+  });
 }
 
 /** The router ignores a trailing slash; the document keeps the form it was declared with (`/heroes/`). */
@@ -82,39 +182,46 @@ function declaredPath(route: CompiledRoute): string {
   return `${path}/`;
 }
 
-function uniqueId(route: CompiledRoute, ids: Set<string>): string {
-  const base = `${route.descriptor.controllerName}_${route.descriptor.handlerName}`.replace(/[^A-Za-z0-9_.-]/g, "_");
-  let id = base;
-  for (let n = 2; ids.has(id); n++) id = `${base}_${n}`;
-  ids.add(id);
-  return id;
+interface OperationInput {
+  registry: SchemaRegistry;
+  tags: TagList;
+  schemes: Readonly<Record<string, OpenApiSecurityScheme>>;
+  operationId: string;
 }
 
-function operation(route: CompiledRoute, registry: SchemaRegistry, operationId: string): OpenApiOperation {
+function operation(route: CompiledRoute, { registry, tags, schemes, operationId }: OperationInput): OpenApiOperation {
   const where = route.contextRoute.label;
   const label = (part: string): SchemaLabel => ({ where: `${where}, ${part} schema`, hint: `${operationId}_${part}` });
-  const tags = [...new Set([...(route.controllerOptions.tags ?? []), ...(route.options.tags ?? [])])];
+  const tagNames = tags.forRoute(route);
   const parameters = [
     ...pathParameters(route, registry, label("params")),
     ...objectParameters(route.query, "query", registry, label("query")),
     ...objectParameters(route.headers, "header", registry, label("headers")),
   ];
-  const { summary, description } = route.options;
+  const { description } = route.options;
+  const summary = route.options.summary ?? summaryFromName(route.descriptor.handlerName);
+  const deprecated = route.options.deprecated ?? route.controllerOptions.deprecated ?? false;
+  const security = operationSecurity(route, schemes);
+  // Converted before the responses: the input form of a schema claims its plain name first.
+  const requestBody =
+    route.body === null
+      ? null
+      : { required: true, content: { "application/json": { schema: registry.convert(route.body, "input", label("body")) } } };
+  const responses = {
+    ...successResponses(route, registry, label("response")),
+    ...errorResponses(route),
+    ...declaredResponses(route, registry, label("response")),
+  };
   return {
-    ...(tags.length > 0 ? { tags } : {}),
-    ...(summary === undefined ? {} : { summary }),
+    ...(tagNames.length > 0 ? { tags: tagNames } : {}),
+    summary,
     ...(description === undefined ? {} : { description }),
     operationId,
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(route.body === null
-      ? {}
-      : {
-          requestBody: {
-            required: true,
-            content: { "application/json": { schema: registry.convert(route.body, "input", label("body")) } },
-          },
-        }),
-    responses: { ...successResponses(route, registry, label("response")), ...errorResponses(route) },
+    ...(requestBody === null ? {} : { requestBody }),
+    responses: { ...responses, ...clientErrorFallback(responses) },
+    ...(deprecated ? { deprecated: true as const } : {}),
+    ...(security === undefined ? {} : { security }),
   };
 }
 

@@ -16,7 +16,7 @@ import {
 } from "../errors/index.js";
 import { SessionStoreUnavailableError } from "../sessions/index.js";
 import { COMPONENTS, type SchemaLabel, type SchemaRegistry } from "./schema.js";
-import type { JsonSchema, OpenApiResponse } from "./types.js";
+import type { JsonSchema, OpenApiResponse, ResponseDoc } from "./types.js";
 
 /** `{"error":{"code","message","detail"}}`, the one body every error response has. */
 export const ERROR_ENVELOPE: JsonSchema = {
@@ -136,4 +136,54 @@ export function successResponses(route: CompiledRoute, registry: SchemaRegistry,
   // `z.optional(HeroOut)`: the handler may also return nothing.
   if (optional && status === 200) out["204"] = { description: reason(204) };
   return out;
+}
+
+const STATUS_KEY = /^(?:[1-5]\d\d|[1-5]XX|default)$/;
+
+/**
+ * The route's `responses` option: what the handler answers by hand. Each entry replaces what
+ * the generator would have said for that status, since the author knows the handler best.
+ */
+export function declaredResponses(route: CompiledRoute, registry: SchemaRegistry, label: SchemaLabel): Record<string, OpenApiResponse> {
+  const out: Record<string, OpenApiResponse> = {};
+  for (const [status, entry] of Object.entries(route.options.responses ?? {})) {
+    if (!STATUS_KEY.test(status)) {
+      throw new ConfigurationError(
+        `${route.contextRoute.label} documents a response under ${JSON.stringify(status)}; use a status (404), a range ("4XX") or "default".`,
+      );
+    }
+    const doc: ResponseDoc = typeof entry === "string" ? { description: entry } : entry;
+    if (typeof doc.description !== "string" || doc.description.length === 0) {
+      throw new ConfigurationError(`${route.contextRoute.label} documents its ${status} response without a description.`);
+    }
+    const media = doc.mediaType ?? "application/json";
+    out[status] =
+      doc.schema === undefined && doc.mediaType === undefined
+        ? { description: doc.description }
+        : {
+            description: doc.description,
+            content: {
+              [media]: {
+                schema:
+                  doc.schema === undefined ? {} : registry.convert(doc.schema, "output", { ...label, hint: `${label.hint}_${status}` }),
+              },
+            },
+          };
+  }
+  return out;
+}
+
+/**
+ * An operation that can answer no client error of its own still says what one would look
+ * like (middleware may refuse any request), so clients know the shape of every 4xx body.
+ */
+export function clientErrorFallback(responses: Record<string, OpenApiResponse>): Record<string, OpenApiResponse> {
+  if (Object.keys(responses).some((status) => status.startsWith("4"))) return {};
+  return {
+    "4XX": {
+      description:
+        "No client error is expected from this operation; should one occur (from middleware, say), its body is the error envelope.",
+      content: { "application/json": { schema: { $ref: `${COMPONENTS}ErrorEnvelope` } } },
+    },
+  };
 }

@@ -68,7 +68,7 @@ describe("the docs UI", () => {
     assert.doesNotMatch(res.text, /https?:\/\//);
     assert.doesNotMatch(res.text, /<script>/, "no inline script");
     assert.match(res.text, /<script src="\/docs\/assets\/swagger-ui-bundle\.js\?v=\d+\.\d+\.\d+"><\/script>/);
-    assert.match(res.text, /<title>Gadget &#60;Works&#62; – API docs<\/title>/, "the title is escaped");
+    assert.match(res.text, /<title>Gadget &#60;Works&#62; 2\.1\.0 – API docs<\/title>/, "the title is escaped");
     const csp = res.header("content-security-policy") ?? "";
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'self'(;|$)/);
