@@ -14,7 +14,7 @@ export { type ControllerOptions, controller } from "./decorators/controller.js";
 export { setMetadata, useGuards } from "./decorators/guards.js";
 export { type InjectableOptions, injectable } from "./decorators/injectable.js";
 export { postConstruct, preDestruct } from "./decorators/lifecycle.js";
-export { type ModuleOptions, module } from "./decorators/module.js";
+export { type DynamicModule, type ModuleImport, type ModuleOptions, module } from "./decorators/module.js";
 export { del, del as delete, get, type HttpMethod, patch, post, put, type RouteOptions } from "./decorators/routes.js";
 
 export {
@@ -22,20 +22,26 @@ export {
   type ExistingProvider,
   type FactoryProvider,
   type InjectionToken,
+  type InjectOptions,
   inject,
+  type MultiProvider,
   type Provider,
+  provide,
   Scope,
   Token,
   type ValueProvider,
 } from "./di/index.js";
-
 export {
+  AsyncProviderError,
   BadRequestError,
   CircularDependencyError,
   CircularModuleImportError,
   ConfigurationError,
+  ConfigValidationError,
   ConflictError,
+  ControllerAsProviderError,
   DecoratorUsageError,
+  DuplicateProviderError,
   type ErrorDetail,
   ExtractorError,
   ExtractorFieldError,
@@ -53,6 +59,7 @@ export {
   MissingProviderError,
   NotFoundError,
   PayloadTooLargeError,
+  ProviderFactoryError,
   RequestHeaderFieldsTooLargeError,
   RequestTimeoutError,
   RouteConflictError,
@@ -64,7 +71,6 @@ export {
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from "./errors/index.js";
-
 export { ExecutionContext, type Guard, type GuardLike } from "./guards/index.js";
 export type { CompressionOptions, Encoding } from "./http/compress.js";
 export type { AppSession, Ctx, SessionData } from "./http/context.js";
@@ -72,6 +78,7 @@ export { type HeaderMap, HttpResponse, Reply, type ReplyInit, type ResponseEnv, 
 export type { LaurenRequest, ParsedQuery } from "./http/request.js";
 export { ndjson, type StreamChunk, type StreamInit, StreamResponse, type StreamSource, stream } from "./http/stream.js";
 export type { BackgroundTasks } from "./http/tasks.js";
+export { ForwardRef, forwardRef } from "./modules/index.js";
 
 export {
   type DocumentOptions,

@@ -86,7 +86,7 @@ const otherControllerKinds = new Set<symbol>();
 export function registerControllerKind(kind: symbol): void {
   otherControllerKinds.add(kind);
 }
-function isOtherController(meta: ClassMeta | undefined): boolean {
+export function isOtherController(meta: ClassMeta | undefined): boolean {
   if (meta === undefined) return false;
   for (const kind of otherControllerKinds) if (meta.kinds.has(kind)) return true;
   return false;

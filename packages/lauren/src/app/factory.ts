@@ -1,61 +1,136 @@
 /**
  * `LaurenFactory.create()` compiles everything once — module graph, providers, singletons,
  * controllers, guards, routes, session config — and throws a typed StartupError naming the
- * culprit when anything is wrong. What it returns only dispatches.
+ * culprit when anything is wrong. What it returns only dispatches. `createAsync()` does the
+ * same and also waits for providers whose factories return promises.
  */
-import { Container } from "../di/container.js";
+
+import { CONTROLLER } from "../decorators/kinds.js";
+import { Container, type ModuleScope, PendingProvider, type ProviderRecord } from "../di/container.js";
 import { Scope } from "../di/providers.js";
-import type { Class } from "../di/token.js";
-import { compileModules, explainMissing, toRecord } from "../modules/index.js";
+import type { Class, InjectionToken } from "../di/token.js";
+import { readMeta } from "../metadata/index.js";
+import { type CompiledModule, compileModules, explainMissing, toRecord } from "../modules/index.js";
+import { multiRecord } from "../modules/records.js";
 import { mountOpenApi } from "../openapi/index.js";
 import { installWebSockets } from "../realtime/index.js";
 import { RevocationStore, SessionEngine } from "../sessions/index.js";
 import { LaurenApplication } from "./application.js";
-import { compileRoutes } from "./compile-routes.js";
+import { compileRoutes, isOtherController } from "./compile-routes.js";
 import { Dispatcher } from "./dispatch.js";
 import { consoleLogger, silentLogger } from "./logger.js";
 import { type LaurenOptions, resolveOptions } from "./options.js";
 
 export const LaurenFactory = {
+  /**
+   * Builds the app synchronously. An async provider (a factory returning a promise) is
+   * refused with AsyncProviderError: use `createAsync()` for apps that have one.
+   */
   create(rootModule: Class<unknown>, options: LaurenOptions = {}): LaurenApplication {
-    const logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
-    const resolved = resolveOptions(options);
-    const modules = compileModules(rootModule);
-    const root = modules[modules.length - 1] as (typeof modules)[number];
-    const container = new Container((token, scope) => explainMissing(modules, token, scope));
-    for (const provider of options.globalProviders ?? []) container.addGlobal(toRecord(provider, container.globalScope, "globalProviders"));
+    const build = prepare(rootModule, options);
+    for (const [record, scope] of singletons(build)) build.container.buildSingleton(record, scope);
+    return assemble(build);
+  },
 
-    const sessions = options.sessions === undefined ? null : SessionEngine.create(options.sessions, logger);
-    if (sessions?.revocationStore) {
-      container.addGlobal(toRecord({ provide: RevocationStore, useValue: sessions.revocationStore }, container.globalScope, "sessions"));
-    }
-
-    // Build every singleton now, so a wrong inject() fails here and not on a request.
-    for (const record of container.globalScope.visible.values()) {
-      if (record.scope === Scope.SINGLETON) container.get(container.globalScope, record.token, "globalProviders");
-    }
-    for (const module of modules) {
-      for (const record of module.providers.values()) {
-        if (record.scope === Scope.SINGLETON) container.get(module, record.token, module.name);
+  /**
+   * Builds the app, awaiting async providers at start-up in dependency order: nothing that
+   * injects one is built before its promise resolves. A rejected factory fails with
+   * ProviderFactoryError naming the provider and its module.
+   */
+  async createAsync(rootModule: Class<unknown>, options: LaurenOptions = {}): Promise<LaurenApplication> {
+    const build = prepare(rootModule, options);
+    const { container } = build;
+    container.allowAsync = true;
+    try {
+      for (const [record, scope] of singletons(build)) {
+        for (;;) {
+          try {
+            container.buildSingleton(record, scope);
+            break;
+          } catch (error) {
+            // A dependency is still starting: wait for it, then build this one again.
+            if (!(error instanceof PendingProvider)) throw error;
+            await error.record.pending;
+          }
+        }
       }
+    } finally {
+      container.allowAsync = false;
     }
-    const { router, routes } = compileRoutes({
-      modules,
-      container,
-      globalGuards: options.globalGuards ?? [],
-      sessionsEnabled: sessions !== null,
-      crossOrigin: sessions?.crossOrigin ?? null,
-      csrf: sessions?.csrf ?? null,
-      compression: resolved.compression,
-    });
-    // --- openapi: the document at openapiUrl and the docs UI at docsUrl, generated once here ---
-    mountOpenApi({ router, routes, module: root, options, logger });
-    // --- end openapi ---
-    const dispatcher = new Dispatcher({ router, sessions, container, logger, options: resolved });
-    const app = new LaurenApplication({ root, modules, container, routes, dispatcher, logger, options: resolved, sessions });
-    // --- realtime: WebSocket gateways (compiled here, served on the server's 'upgrade', closed at shutdown) ---
-    installWebSockets(app, options.globalGuards ?? []);
-    // --- end realtime ---
-    return app;
+    return assemble(build);
   },
 };
+
+interface Build {
+  readonly rootModule: Class<unknown>;
+  readonly options: LaurenOptions;
+  readonly modules: CompiledModule[];
+  readonly container: Container;
+  readonly sessions: SessionEngine | null;
+}
+
+function isController(cls: unknown): boolean {
+  const meta = readMeta(cls);
+  return meta !== undefined && (meta.kinds.has(CONTROLLER) || isOtherController(meta));
+}
+
+function prepare(rootModule: Class<unknown>, options: LaurenOptions): Build {
+  const logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
+  resolveOptions(options);
+  const modules = compileModules(rootModule, { isController });
+  const container = new Container((token, scope) => explainMissing(modules, token, scope));
+  addGlobals(container, options);
+  const sessions = options.sessions === undefined ? null : SessionEngine.create(options.sessions, logger);
+  if (sessions?.revocationStore) {
+    container.addGlobal(toRecord({ provide: RevocationStore, useValue: sessions.revocationStore }, container.globalScope, "sessions"));
+  }
+  return { rootModule, options, modules, container, sessions };
+}
+
+function addGlobals(container: Container, options: LaurenOptions): void {
+  const multi = new Map<InjectionToken, ProviderRecord[]>();
+  for (const provider of options.globalProviders ?? []) {
+    const record = toRecord(provider, container.globalScope, "globalProviders", isController);
+    if (!record.multi) container.addGlobal(record);
+    else multi.set(record.token, [...(multi.get(record.token) ?? []), record]);
+  }
+  for (const [token, members] of multi) container.addGlobal(multiRecord(token, members, container.globalScope));
+}
+
+/** Every singleton to build now, so a wrong inject() fails here and not on a request. */
+function* singletons(build: Build): Generator<[ProviderRecord, ModuleScope]> {
+  const { container, modules } = build;
+  for (const record of container.globalScope.visible.values()) {
+    if (record.kind === "multi") {
+      for (const member of record.members ?? []) if (member.scope === Scope.SINGLETON) yield [member, container.globalScope];
+    } else if (record.scope === Scope.SINGLETON) yield [record, container.globalScope];
+  }
+  for (const module of modules) {
+    for (const record of module.own) if (record.scope === Scope.SINGLETON) yield [record, module];
+  }
+}
+
+function assemble(build: Build): LaurenApplication {
+  const { options, modules, container, sessions } = build;
+  const logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
+  const resolved = resolveOptions(options);
+  const root = modules[modules.length - 1] as CompiledModule;
+  const { router, routes } = compileRoutes({
+    modules,
+    container,
+    globalGuards: options.globalGuards ?? [],
+    sessionsEnabled: sessions !== null,
+    crossOrigin: sessions?.crossOrigin ?? null,
+    csrf: sessions?.csrf ?? null,
+    compression: resolved.compression,
+  });
+  // --- openapi: the document at openapiUrl and the docs UI at docsUrl, generated once here ---
+  mountOpenApi({ router, routes, module: root, options, logger });
+  // --- end openapi ---
+  const dispatcher = new Dispatcher({ router, sessions, container, logger, options: resolved });
+  const app = new LaurenApplication({ root, modules, container, routes, dispatcher, logger, options: resolved, sessions });
+  // --- realtime: WebSocket gateways (compiled here, served on the server's 'upgrade', closed at shutdown) ---
+  installWebSockets(app, options.globalGuards ?? []);
+  // --- end realtime ---
+  return app;
+}

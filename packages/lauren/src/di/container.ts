@@ -3,13 +3,19 @@
  * created at start-up; singletons are built then too, so a wrong `inject()` fails in
  * `LaurenFactory.create()` instead of on the first request that needs it.
  */
-import { CircularDependencyError, MissingProviderError, ScopeMismatchError } from "../errors/index.js";
+import {
+  AsyncProviderError,
+  CircularDependencyError,
+  MissingProviderError,
+  ProviderFactoryError,
+  ScopeMismatchError,
+} from "../errors/index.js";
 import { type InjectionFrame, runInFrame } from "./inject.js";
 import { Scope } from "./providers.js";
 import type { Class, InjectionToken } from "./token.js";
 import { tokenName } from "./token.js";
 
-export type RecordKind = "class" | "value" | "factory" | "existing";
+export type RecordKind = "class" | "value" | "factory" | "existing" | "multi";
 
 export interface ProviderRecord {
   readonly token: InjectionToken;
@@ -20,8 +26,14 @@ export interface ProviderRecord {
   readonly useClass: Class<unknown> | null;
   readonly factory: (() => unknown) | null;
   readonly existing: InjectionToken | null;
+  /** For a `multi` record: its contributions, in module order. */
+  readonly members: readonly ProviderRecord[] | null;
+  /** True for one contribution to a multi-binding. */
+  readonly multi: boolean;
   value: unknown;
   built: boolean;
+  /** An async factory's result, while `createAsync()` waits for it. */
+  pending: Promise<unknown> | null;
 }
 
 /** What one module can see: its own providers, its imports' exports and the global ones. */
@@ -44,9 +56,29 @@ class Frame implements InjectionFrame {
     readonly cache: RequestCache | null,
   ) {}
 
-  resolve(token: InjectionToken): unknown {
-    return this.container.resolveFrom(this, token);
+  resolve(token: InjectionToken, optional: boolean): unknown {
+    return this.container.resolveFrom(this, token, optional);
   }
+}
+
+/**
+ * Thrown through a constructor that injects an async provider whose promise has not settled:
+ * `createAsync()` catches it, awaits the provider and builds the dependant again.
+ */
+export class PendingProvider extends Error {
+  constructor(readonly record: ProviderRecord) {
+    super(`${tokenName(record.token)} is still starting`);
+  }
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+export function providerLabel(record: ProviderRecord): string {
+  return `${tokenName(record.token)} (provided by ${record.owner?.name ?? "globalProviders"})`;
 }
 
 export class Container {
@@ -60,6 +92,8 @@ export class Container {
   readonly #describe: (token: InjectionToken, scope: ModuleScope) => string;
   /** Singletons in the order their construction finished: dependencies come first. */
   readonly built: unknown[] = [];
+  /** Set while `createAsync()` builds singletons: an async factory is then awaited, not refused. */
+  allowAsync = false;
 
   constructor(describeMissing: (token: InjectionToken, scope: ModuleScope) => string) {
     this.#describe = describeMissing;
@@ -75,12 +109,17 @@ export class Container {
 
   /** Resolves `token` as seen from `scope`, outside any request (start-up, singletons). */
   get<T>(scope: ModuleScope, token: InjectionToken<T>, requester: string): T {
-    return this.resolveFrom(new Frame(this, scope, requester, "singleton", null), token) as T;
+    return this.resolveFrom(new Frame(this, scope, requester, "singleton", null), token, false) as T;
+  }
+
+  /** Builds one singleton record at start-up (a module's own provider, or a multi contribution). */
+  buildSingleton(record: ProviderRecord, scope: ModuleScope): void {
+    this.instantiate(record, new Frame(this, scope, scope.name, "singleton", null), "");
   }
 
   /** Resolves within one request; request-scoped instances are cached in `cache`. */
   getForRequest<T>(scope: ModuleScope, token: InjectionToken<T>, cache: RequestCache, requester: string): T {
-    return this.resolveFrom(new Frame(this, scope, requester, "request", cache), token) as T;
+    return this.resolveFrom(new Frame(this, scope, requester, "request", cache), token, false) as T;
   }
 
   /**
@@ -96,28 +135,34 @@ export class Container {
     return instance;
   }
 
-  resolveFrom(frame: Frame, token: InjectionToken): unknown {
+  resolveFrom(frame: Frame, token: InjectionToken, optional: boolean): unknown {
     const record = this.lookup(frame.scope, token);
     if (record === undefined) {
+      if (optional) return undefined;
       throw new MissingProviderError(
         `${frame.requester} (in ${frame.scope.name}) asks for ${tokenName(token)}, ${this.#describe(token, frame.scope)}`,
       );
     }
-    return this.instantiate(record, frame);
+    return this.instantiate(record, frame, optional ? " through an optional binding" : "");
   }
 
-  instantiate(record: ProviderRecord, frame: Frame): unknown {
+  /** `how` says how the dependency was reached, for the scope-mismatch message. */
+  instantiate(record: ProviderRecord, frame: Frame, how: string): unknown {
     switch (record.kind) {
       case "value":
         return record.value;
       case "existing":
-        return this.resolveFrom(this.#frameFor(record, frame), record.existing as InjectionToken);
+        return this.resolveFrom(this.#frameFor(record, frame), record.existing as InjectionToken, false);
+      case "multi":
+        return this.#collect(record, frame);
       default:
         break;
     }
     if (record.scope === Scope.SINGLETON) {
       if (record.built) return record.value;
+      if (record.pending !== null) throw new PendingProvider(record);
       const value = this.#build(record, this.#frameFor(record, frame, "singleton"));
+      if (isThenable(value)) return this.#awaitLater(record, value);
       record.value = value;
       record.built = true;
       this.built.push(value);
@@ -126,18 +171,66 @@ export class Container {
     if (record.scope === Scope.REQUEST) {
       if (frame.lifetime === "singleton") {
         throw new ScopeMismatchError(
-          `${frame.requester} lives for the whole app but depends on ${tokenName(record.token)}, which is request-scoped. ` +
+          `${frame.requester} lives for the whole app but depends${how} on ${recordName(record)}, which is request-scoped. ` +
             `Resolve ${tokenName(record.token)} per request with ctx.resolve() in the handler, or make ${frame.requester} ` +
             "request-scoped too if it is a provider (controllers always live for the whole app).",
         );
       }
       const cache = frame.cache as RequestCache;
       if (cache.has(record)) return cache.get(record);
-      const value = this.#build(record, this.#frameFor(record, frame));
+      const value = this.#notAsync(record, this.#build(record, this.#frameFor(record, frame)));
       cache.set(record, value);
       return value;
     }
-    return this.#build(record, this.#frameFor(record, frame));
+    return this.#notAsync(record, this.#build(record, this.#frameFor(record, frame)));
+  }
+
+  /** A multi-binding: every contribution, in module order; one array for the app when all are app-lived. */
+  #collect(record: ProviderRecord, frame: Frame): unknown {
+    if (record.built) return record.value;
+    const how = ` through the multi-binding ${tokenName(record.token)}`;
+    const members = record.members as readonly ProviderRecord[];
+    const values = Object.freeze(members.map((member) => this.instantiate(member, frame, how)));
+    const appLived = members.every((m) => m.kind === "value" || (m.kind !== "existing" && m.scope === Scope.SINGLETON));
+    if (appLived) {
+      record.value = values;
+      record.built = true;
+    }
+    return values;
+  }
+
+  #awaitLater(record: ProviderRecord, value: PromiseLike<unknown>): never {
+    if (!this.allowAsync) {
+      // Nobody will await it now; keep a later rejection from crashing the process.
+      Promise.resolve(value).catch(() => {});
+      throw new AsyncProviderError(
+        `${providerLabel(record)} is created asynchronously (its factory returned a promise). ` +
+          "Build the app with `await LaurenFactory.createAsync(RootModule, options)`, which waits for async " +
+          "providers before building anything that injects them.",
+      );
+    }
+    record.pending = Promise.resolve(value).then(
+      (resolved) => {
+        record.value = resolved;
+        record.built = true;
+        record.pending = null;
+        this.built.push(resolved);
+      },
+      (error: unknown) => {
+        throw new ProviderFactoryError(`${providerLabel(record)} failed to start: ${describeError(error)}`, { cause: error });
+      },
+    );
+    throw new PendingProvider(record);
+  }
+
+  #notAsync(record: ProviderRecord, value: unknown): unknown {
+    if (!isThenable(value)) return value;
+    Promise.resolve(value).catch(() => {});
+    throw new AsyncProviderError(
+      `${providerLabel(record)} is ${record.scope}-scoped but its factory returned a promise. Only singleton ` +
+        "providers can be async (they are awaited once, at start-up): make it a singleton, or provide a " +
+        "synchronous factory that returns an object with async methods.",
+    );
   }
 
   #frameFor(record: ProviderRecord, from: Frame, lifetime: Lifetime = from.lifetime): Frame {
@@ -163,4 +256,15 @@ export class Container {
       this.#building.pop();
     }
   }
+}
+
+/** The token, and the class behind it when that has another name (a multi contribution, useClass). */
+function recordName(record: ProviderRecord): string {
+  const name = tokenName(record.token);
+  const cls = record.useClass;
+  return cls !== null && cls !== record.token ? `${cls.name} (for ${name})` : name;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

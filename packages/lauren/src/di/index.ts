@@ -1,4 +1,12 @@
-export { Container, type ModuleScope, type ProviderRecord, type RequestCache } from "./container.js";
-export { inject } from "./inject.js";
+export {
+  Container,
+  isThenable,
+  type ModuleScope,
+  PendingProvider,
+  type ProviderRecord,
+  providerLabel,
+  type RequestCache,
+} from "./container.js";
+export { type InjectOptions, inject } from "./inject.js";
 export * from "./providers.js";
 export * from "./token.js";

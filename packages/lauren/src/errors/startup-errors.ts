@@ -5,8 +5,8 @@
  */
 
 export class StartupError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -37,3 +37,20 @@ export class InjectionContextError extends StartupError {}
 export class ConfigurationError extends StartupError {}
 /** A lifecycle method was called in the wrong state (for example `startup()` twice). */
 export class LifecycleError extends StartupError {}
+/** A class with `@controller` (or `@wsController`) is listed under a module's `providers`. */
+export class ControllerAsProviderError extends StartupError {}
+/** One token has two providers: in two modules, twice in one module, or multi and single mixed. */
+export class DuplicateProviderError extends StartupError {}
+/** A provider's factory returned a promise where only a synchronous value can be used. */
+export class AsyncProviderError extends StartupError {}
+/** A provider's factory threw or rejected while the app was being built. */
+export class ProviderFactoryError extends StartupError {}
+/** Environment variables did not match the config schema; `issues` lists every one. */
+export class ConfigValidationError extends StartupError {
+  constructor(
+    message: string,
+    readonly issues: readonly { readonly variable: string; readonly message: string }[],
+  ) {
+    super(message);
+  }
+}

@@ -1,139 +1,207 @@
 /**
- * Compiles the module graph once: checks imports for cycles, turns providers into records,
- * validates exports and works out what each module can see. Visibility is not transitive:
- * a module sees its own providers and what its direct imports export.
+ * Compiles the module graph once: finds every module (following forward references),
+ * refuses import cycles that no forward reference marks as intended, turns providers into
+ * records and works out what each module can see. Visibility is not transitive: a module
+ * sees its own providers, what its direct imports export and what global modules export.
  */
-import { INJECTABLE, MODULE } from "../decorators/kinds.js";
-import type { ModuleOptions } from "../decorators/module.js";
 import type { ModuleScope, ProviderRecord } from "../di/container.js";
-import { type Provider, Scope } from "../di/providers.js";
 import type { Class, InjectionToken } from "../di/token.js";
 import { tokenName } from "../di/token.js";
-import { CircularModuleImportError, InvalidExportError, InvalidModuleError } from "../errors/index.js";
-import { readMeta } from "../metadata/index.js";
+import { CircularModuleImportError, DuplicateProviderError, InvalidModuleError } from "../errors/index.js";
+import { type DynamicModule, ForwardRef, type ModuleImport, type ModuleOptions, moduleOptions } from "./definition.js";
+import { type IsController, multiRecord, toRecord } from "./records.js";
+import { resolveVisibility } from "./visibility.js";
 
 export interface CompiledModule extends ModuleScope {
   readonly cls: Class<unknown>;
+  /** The class, or the dynamic definition object: what `imports` entries are matched by. */
+  readonly key: object;
+  readonly options: ModuleOptions;
+  readonly global: boolean;
+  /** Every record the module declares, multi contributions included, in listing order. */
+  readonly own: ProviderRecord[];
+  /** Own providers by token (a multi-binding maps to the module's own contributions). */
   readonly providers: Map<InjectionToken, ProviderRecord>;
   readonly imports: CompiledModule[];
   readonly controllers: readonly Class<unknown>[];
   readonly exported: Map<InjectionToken, ProviderRecord>;
 }
 
-export function moduleOptions(cls: unknown): ModuleOptions | undefined {
-  return readMeta(cls)?.kinds.get(MODULE) as ModuleOptions | undefined;
+export interface CompileModulesOptions {
+  /** Refuses controllers listed under `providers`. */
+  isController?: IsController;
 }
 
-/** Scope from `@injectable({ scope })`, singleton when the class has none. */
-export function declaredScope(cls: unknown): Scope {
-  const meta = readMeta(cls)?.kinds.get(INJECTABLE) as { scope: Scope } | undefined;
-  return meta?.scope ?? Scope.SINGLETON;
+/** Returns every module reachable from `root`, dependencies first and the root last. */
+export function compileModules(root: Class<unknown>, options: CompileModulesOptions = {}): CompiledModule[] {
+  const modules = discover(root);
+  declareProviders(modules, options.isController);
+  resolveVisibility(modules);
+  return modules;
 }
 
-export function toRecord(provider: Provider, owner: ModuleScope | null, where: string): ProviderRecord {
-  const base = { owner, useClass: null, factory: null, existing: null, value: undefined, built: false };
-  if (typeof provider === "function") {
-    return { ...base, token: provider, kind: "class", scope: declaredScope(provider), useClass: provider };
-  }
-  if (typeof provider !== "object" || provider === null || !("provide" in provider)) {
-    throw new InvalidModuleError(
-      `${where} lists ${String(provider)} as a provider. A provider is a class, or an object ` +
-        "{ provide, useClass | useValue | useFactory | useExisting }.",
-    );
-  }
-  const token = provider.provide;
-  if ("useValue" in provider) return { ...base, token, kind: "value", scope: Scope.SINGLETON, value: provider.useValue, built: true };
-  if ("useClass" in provider) {
-    return { ...base, token, kind: "class", scope: provider.scope ?? declaredScope(provider.useClass), useClass: provider.useClass };
-  }
-  if ("useFactory" in provider)
-    return { ...base, token, kind: "factory", scope: provider.scope ?? Scope.SINGLETON, factory: provider.useFactory };
-  if ("useExisting" in provider) return { ...base, token, kind: "existing", scope: Scope.SINGLETON, existing: provider.useExisting };
-  throw new InvalidModuleError(
-    `${where} provides ${tokenName(token)} without saying how: add useClass, useValue, useFactory or useExisting.`,
-  );
+interface StackEntry {
+  readonly key: object;
+  readonly name: string;
+  /** Whether the import that led here was a forward reference. */
+  readonly forward: boolean;
 }
 
-export function compileModules(root: Class<unknown>): CompiledModule[] {
-  const done = new Map<Class<unknown>, CompiledModule>();
+function discover(root: Class<unknown>): CompiledModule[] {
+  const found = new Map<object, CompiledModule>();
   const order: CompiledModule[] = [];
-  const stack: Class<unknown>[] = [];
+  const stack: StackEntry[] = [];
 
-  const visit = (cls: Class<unknown>, importer: string | null): CompiledModule => {
-    const seen = done.get(cls);
+  const visit = (entry: unknown, importer: string | null, forward: boolean): CompiledModule => {
+    const def = normalise(entry, importer);
+    const onStack = stack.findIndex((s) => s.key === def.key);
+    if (onStack !== -1) {
+      const cycle = stack.slice(onStack);
+      // A cycle is intended when any import along it is a forward reference.
+      if (forward || cycle.slice(1).some((s) => s.forward)) return found.get(def.key) as CompiledModule;
+      throw cycleError(cycle, def.name);
+    }
+    const seen = found.get(def.key);
     if (seen !== undefined) return seen;
-    if (stack.includes(cls)) {
-      const chain = [...stack.slice(stack.indexOf(cls)), cls].map((c) => c.name).join(" → ");
-      throw new CircularModuleImportError(
-        `Modules import each other in a cycle: ${chain}. Move what they share into a separate module that both import.`,
-      );
-    }
-    const options = moduleOptions(cls);
-    if (options === undefined) {
-      const role = importer === null ? "the root module" : `imported by ${importer}`;
-      throw new InvalidModuleError(
-        `${typeof cls === "function" ? cls.name : String(cls)} is ${role} but is not a module: decorate it with @module({...}).`,
-      );
-    }
-    stack.push(cls);
-    const imports = (options.imports ?? []).map((imp) => visit(imp, cls.name));
+    const compiled: CompiledModule = {
+      cls: def.cls,
+      key: def.key,
+      name: def.name,
+      options: def.options,
+      global: def.options.global === true,
+      own: [],
+      providers: new Map(),
+      imports: [],
+      controllers: def.options.controllers ?? [],
+      exported: new Map(),
+      visible: new Map(),
+    };
+    found.set(def.key, compiled);
+    stack.push({ key: def.key, name: def.name, forward });
+    (def.options.imports ?? []).forEach((imp, i) => {
+      if (imp === undefined || imp === null) throw undefinedImport(def.name, i);
+      const isForward = imp instanceof ForwardRef;
+      compiled.imports.push(visit(isForward ? imp.resolve() : imp, def.name, isForward));
+    });
     stack.pop();
-    const compiled = buildModule(cls, options, imports);
-    done.set(cls, compiled);
     order.push(compiled);
     return compiled;
   };
 
-  visit(root, null);
+  visit(root, null, false);
   return order;
 }
 
-function buildModule(cls: Class<unknown>, options: ModuleOptions, imports: CompiledModule[]): CompiledModule {
-  const compiled: CompiledModule = {
-    cls,
-    name: cls.name,
-    providers: new Map(),
-    imports,
-    controllers: options.controllers ?? [],
-    exported: new Map(),
-    visible: new Map(),
-  };
-  for (const provider of options.providers ?? []) {
-    const record = toRecord(provider, compiled, cls.name);
-    compiled.providers.set(record.token, record);
-  }
-  for (const imp of imports) for (const [token, record] of imp.exported) compiled.visible.set(token, record);
-  for (const [token, record] of compiled.providers) compiled.visible.set(token, record);
-
-  for (const item of options.exports ?? []) {
-    const reexported = imports.find((imp) => imp.cls === item);
-    if (reexported !== undefined) {
-      for (const [token, record] of reexported.exported) compiled.exported.set(token, record);
-      continue;
-    }
-    const record = compiled.visible.get(item as InjectionToken);
-    if (record === undefined) {
-      throw new InvalidExportError(
-        `${cls.name} exports ${tokenName(item)}, which it neither provides nor imports. ` +
-          `Add ${tokenName(item)} to ${cls.name}'s providers, or import the module that exports it.`,
-      );
-    }
-    compiled.exported.set(item as InjectionToken, record);
-  }
-  return compiled;
+interface Definition {
+  readonly key: object;
+  readonly cls: Class<unknown>;
+  readonly name: string;
+  readonly options: ModuleOptions;
 }
 
-/** Explains why `token` is not visible from `scope`, with the fix; used in MissingProviderError. */
-export function explainMissing(modules: readonly CompiledModule[], token: InjectionToken, scope: ModuleScope): string {
+/** A class with `@module`, or a dynamic definition merged over its class's `@module` options. */
+export function normalise(entry: unknown, importer: string | null): Definition {
+  if (typeof entry === "function") {
+    const options = moduleOptions(entry);
+    if (options === undefined) {
+      const role = importer === null ? "the root module" : `imported by ${importer}`;
+      throw new InvalidModuleError(`${entry.name} is ${role} but is not a module: decorate it with @module({...}).`);
+    }
+    return { key: entry, cls: entry as Class<unknown>, name: entry.name, options };
+  }
+  if (typeof entry === "object" && entry !== null && typeof (entry as DynamicModule).module === "function") {
+    const dynamic = entry as DynamicModule;
+    const base = moduleOptions(dynamic.module) ?? {};
+    const options: ModuleOptions = {
+      controllers: [...(base.controllers ?? []), ...(dynamic.controllers ?? [])],
+      providers: [...(base.providers ?? []), ...(dynamic.providers ?? [])],
+      imports: [...(base.imports ?? []), ...(dynamic.imports ?? [])],
+      exports: [...(base.exports ?? []), ...(dynamic.exports ?? [])],
+      global: dynamic.global ?? base.global ?? false,
+    };
+    return { key: dynamic, cls: dynamic.module, name: dynamic.module.name, options };
+  }
+  if (entry === undefined || entry === null) {
+    throw new InvalidModuleError(`${importer ?? "LaurenFactory.create()"} was given ${String(entry)} where a module was expected.`);
+  }
+  const where = importer === null ? "as the root module" : `in ${importer}'s imports`;
+  throw new InvalidModuleError(
+    `${String(entry)} is listed ${where} but is not a module: use a @module class or a dynamic module ({ module, providers, exports }).`,
+  );
+}
+
+function cycleError(cycle: readonly StackEntry[], closing: string): CircularModuleImportError {
+  const chain = [...cycle.map((s) => s.name), closing].join(" → ");
+  const last = cycle[cycle.length - 1] as StackEntry;
+  return new CircularModuleImportError(
+    `Modules import each other in a cycle: ${chain}. If they really need each other, mark one import of the cycle ` +
+      `as a forward reference, for example in ${last.name}: imports: [forwardRef(() => ${closing})]. ` +
+      "Otherwise move what they share into a separate module that both import.",
+  );
+}
+
+function undefinedImport(importer: string, index: number): InvalidModuleError {
+  return new InvalidModuleError(
+    `${importer}'s imports[${index}] is undefined. The imported module's class was not initialised yet: ` +
+      "two files import each other, or the module is declared further down the file. " +
+      "Write the import as forwardRef(() => OtherModule).",
+  );
+}
+
+/** Creates each module's records; one token has one provider in the whole app, unless it is a multi-binding. */
+function declareProviders(modules: readonly CompiledModule[], isController: IsController | undefined): void {
+  const owners = new Map<InjectionToken, CompiledModule>();
+  for (const module of modules) {
+    const contributions = new Map<InjectionToken, ProviderRecord[]>();
+    for (const provider of module.options.providers ?? []) {
+      const record = toRecord(provider, module, module.name, isController);
+      module.own.push(record);
+      const token = record.token;
+      const previous = owners.get(token);
+      if (record.multi) {
+        if (module.providers.has(token) && !contributions.has(token)) throw mixedMulti(token, module.name);
+        if (previous !== undefined && !hasMulti(previous, token)) throw mixedMulti(token, `${previous.name} and ${module.name}`);
+        owners.set(token, module);
+        const list = contributions.get(token) ?? [];
+        if (list.length === 0) contributions.set(token, list);
+        list.push(record);
+        continue;
+      }
+      if (previous !== undefined) {
+        if (hasMulti(previous, token)) throw mixedMulti(token, `${previous.name} and ${module.name}`);
+        throw duplicate(token, previous, module);
+      }
+      owners.set(token, module);
+      module.providers.set(token, record);
+    }
+    for (const [token, members] of contributions) module.providers.set(token, multiRecord(token, members, module));
+  }
+}
+
+function hasMulti(module: CompiledModule, token: InjectionToken): boolean {
+  return module.providers.get(token)?.kind === "multi" || module.own.some((r) => r.token === token && r.multi);
+}
+
+function duplicate(token: InjectionToken, first: CompiledModule, second: CompiledModule): DuplicateProviderError {
   const name = tokenName(token);
-  const owner = modules.find((m) => m.providers.has(token));
-  if (owner === undefined) {
-    return `but nothing provides it. Add ${name} to ${scope.name}'s providers (or provide it in a module that ${scope.name} imports and export it there).`;
+  if (first === second) {
+    return new DuplicateProviderError(
+      `${first.name} lists ${name} twice in its providers. Keep one, or mark each with multi: true to collect them all as an array.`,
+    );
   }
-  const importer = modules.find((m) => m.name === scope.name);
-  if (importer?.imports.includes(owner)) {
-    return `which ${owner.name} provides but does not export. Add ${name} to ${owner.name}'s exports.`;
-  }
-  const exportedHint = owner.exported.has(token) ? "" : ` and add ${name} to ${owner.name}'s exports`;
-  return `which only ${owner.name} provides. Import ${owner.name} in ${scope.name}${exportedHint}.`;
+  const same = first.name === second.name ? ` (two definitions of ${first.name}: is a dynamic module set up twice?)` : "";
+  return new DuplicateProviderError(
+    `${name} is provided by both ${first.name} and ${second.name}${same}, which would make two separate instances. ` +
+      `Provide it in one module, add it to that module's exports, and import that module where ${name} is needed.`,
+  );
 }
+
+function mixedMulti(token: InjectionToken, where: string): DuplicateProviderError {
+  const name = tokenName(token);
+  return new DuplicateProviderError(
+    `${name} has both multi (multi: true) and single providers (in ${where}). Mark every provider of ${name} with ` +
+      "multi: true to collect them as an array, or keep a single provider.",
+  );
+}
+
+export type { ModuleImport };

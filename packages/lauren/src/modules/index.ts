@@ -1,1 +1,4 @@
-export { type CompiledModule, compileModules, declaredScope, explainMissing, moduleOptions, toRecord } from "./graph.js";
+export { type DynamicModule, ForwardRef, forwardRef, type ModuleImport, type ModuleOptions, moduleOptions } from "./definition.js";
+export { explainMissing } from "./explain.js";
+export { type CompiledModule, type CompileModulesOptions, compileModules } from "./graph.js";
+export { declaredScope, type IsController, toRecord } from "./records.js";
