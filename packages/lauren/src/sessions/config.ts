@@ -5,6 +5,7 @@
  */
 import { type CrossOriginOptions, type ResolvedCrossOrigin, resolveCrossOrigin } from "./cross-origin.js";
 import { SessionConfigError } from "./errors.js";
+import { checkAbsoluteTimeout } from "./lifetime.js";
 import type { RevocationStore } from "./revocation.js";
 import { JsonSessionSerializer, type SessionSerializer } from "./serializer.js";
 import { normalizeSecrets, type SecretInput } from "./signer.js";
@@ -23,6 +24,11 @@ export interface SessionOptions {
   idleTimeout?: number | null;
   /** Re-issue the cookie on every request that carries a live session. */
   rolling?: boolean;
+  /**
+   * Seconds after its creation at which a session ends whatever its activity (OWASP's
+   * absolute timeout); `regenerateId()` does not extend it. `null` (default) = none.
+   */
+  absoluteTimeout?: number | null;
   path?: string;
   domain?: string;
   secure?: boolean;
@@ -51,6 +57,7 @@ export interface ResolvedSessionConfig {
   maxAge: number | null;
   idleTimeout: number | null;
   rolling: boolean;
+  absoluteTimeout: number | null;
   path: string;
   domain: string | null;
   secure: boolean;
@@ -77,6 +84,7 @@ const KNOWN = new Set([
   "maxAge",
   "idleTimeout",
   "rolling",
+  "absoluteTimeout",
   "path",
   "domain",
   "secure",
@@ -107,6 +115,8 @@ export function resolveSessionOptions(options: SessionOptions): ResolvedSessionC
   const cookieName = checkCookieName(options.cookieName ?? "lauren_session", secure, path, domain);
   const maxAge = lifetime(options.maxAge, 1_209_600, "maxAge");
   const idleTimeout = lifetime(options.idleTimeout, null, "idleTimeout");
+  const absoluteTimeout = lifetime(options.absoluteTimeout, null, "absoluteTimeout");
+  checkAbsoluteTimeout(absoluteTimeout, idleTimeout);
   const clock = options.clock ?? systemClock;
   if (typeof clock !== "function") fail("sessions.clock must be a function returning epoch seconds");
   const store = options.store ?? new InMemorySessionStore({ clock });
@@ -130,6 +140,7 @@ export function resolveSessionOptions(options: SessionOptions): ResolvedSessionC
     maxAge,
     idleTimeout,
     rolling,
+    absoluteTimeout,
     path,
     domain,
     secure,

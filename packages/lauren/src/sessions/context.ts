@@ -9,6 +9,7 @@ import type { ResolvedSessionConfig } from "./config.js";
 import { CookieWriter, MAX_INBOUND_COOKIE } from "./cookie.js";
 import { encodeEnvelope, envelopeBytes } from "./envelope.js";
 import { SessionStoreUnavailableError, SessionTooLargeError } from "./errors.js";
+import { CREATED_KEY } from "./lifetime.js";
 import { fromMap } from "./plain-object.js";
 import type { RevocationStore } from "./revocation.js";
 import type { SessionSerializer } from "./serializer.js";
@@ -34,6 +35,8 @@ export class EngineContext {
   /** Server-side TTL for saves and touches: `idleTimeout ?? maxAge`. */
   readonly ttl: number | null;
   readonly rolling: boolean;
+  /** Seconds after its creation at which a session ends whatever its activity; `null` = none. */
+  readonly absoluteTimeout: number | null;
   readonly userIdKey: string;
   readonly now: () => number;
 
@@ -63,6 +66,7 @@ export class EngineContext {
     this.idleTimeout = config.idleTimeout;
     this.ttl = config.idleTimeout ?? config.maxAge;
     this.rolling = config.rolling;
+    this.absoluteTimeout = config.absoluteTimeout;
     this.userIdKey = config.userIdKey;
     this.now = config.clock;
   }
@@ -89,14 +93,47 @@ export class EngineContext {
     if (userId !== null || touched) opts.userId = userId;
   }
 
-  /** Expiry (`x`) for an envelope written now: slides under `rolling`/`idleTimeout`, else stays fixed. */
+  /** Expiry (`x`) for an envelope written now: slides under `rolling`/`idleTimeout`, else stays fixed; never past the absolute deadline. */
   expiryFor(core: SessionCore): number | null {
+    const deadline = this.deadline(core);
+    let expiry: number | null;
     if (this.rolling || this.idleTimeout !== null) {
       const window = this.idleTimeout ?? this.maxAge;
-      return window === null ? null : this.now() + window;
-    }
-    if (core.expiry !== null) return core.expiry;
-    return this.maxAge === null ? null : this.now() + this.maxAge;
+      expiry = window === null ? null : this.now() + window;
+    } else if (core.expiry !== null) expiry = core.expiry;
+    else expiry = this.maxAge === null ? null : this.now() + this.maxAge;
+    return deadline !== null && (expiry === null || deadline < expiry) ? deadline : expiry;
+  }
+
+  /** When the session ends whatever its activity (creation + `absoluteTimeout`), or null. */
+  deadline(core: SessionCore): number | null {
+    if (this.absoluteTimeout === null) return null;
+    const created = core.data?.get(CREATED_KEY);
+    return typeof created === "number" ? created + this.absoluteTimeout : null;
+  }
+
+  /** Records the creation time of a session about to be saved for the first time (or first since the option). */
+  stampCreated(core: SessionCore): void {
+    if (core.size === 0 || core.data?.has(CREATED_KEY) === true) return;
+    (core.data as Map<string, unknown>).set(CREATED_KEY, Math.floor(this.now()));
+    if (core.changed === null) core.changed = new Set();
+    core.changed.add(CREATED_KEY);
+  }
+
+  /** Server-side TTL for a save or touch now: `idleTimeout ?? maxAge`, cut to what the absolute lifetime leaves. */
+  ttlFor(core: SessionCore): number | null {
+    const deadline = this.deadline(core);
+    if (deadline === null) return this.ttl;
+    const remaining = Math.max(1, Math.ceil(deadline - this.now()));
+    return this.ttl === null ? remaining : Math.min(this.ttl, remaining);
+  }
+
+  /** The `Set-Cookie` value for `value`; its `Max-Age` never outlasts the absolute deadline. */
+  setCookie(core: SessionCore, value: string): string {
+    const deadline = this.deadline(core);
+    if (deadline === null || this.maxAge === null) return this.cookies.set(value);
+    const remaining = Math.max(1, Math.ceil(deadline - this.now()));
+    return remaining >= this.maxAge ? this.cookies.set(value) : this.cookies.setWithMaxAge(value, remaining);
   }
 
   /** Seconds the inbound cookie could still be presented: the TTL of its deny-list entry. */

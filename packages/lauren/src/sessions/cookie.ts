@@ -61,6 +61,7 @@ export interface CookieAttributes {
 export class CookieWriter {
   readonly #prefix: string;
   readonly #suffix: string;
+  readonly #tail: string;
   readonly #expired: string;
 
   constructor(attrs: CookieAttributes) {
@@ -70,12 +71,18 @@ export class CookieWriter {
     if (attrs.httpOnly) tail += "; HttpOnly";
     tail += `; SameSite=${attrs.sameSite}`;
     this.#prefix = `${attrs.name}=`;
+    this.#tail = tail;
     this.#suffix = attrs.maxAge === null ? tail : `; Max-Age=${attrs.maxAge}${tail}`;
     this.#expired = `${attrs.name}=; Max-Age=0${tail}`;
   }
 
   set(value: string): string {
     return this.#prefix + value + this.#suffix;
+  }
+
+  /** With a `Max-Age` of its own (a session that must end sooner than `maxAge`). */
+  setWithMaxAge(value: string, maxAge: number): string {
+    return `${this.#prefix}${value}; Max-Age=${maxAge}${this.#tail}`;
   }
 
   /** Same name, path and domain, empty value, `Max-Age=0`: the browser drops the cookie. */

@@ -7,6 +7,7 @@ import type { CookieCipher } from "./cipher.js";
 import type { EngineContext } from "./context.js";
 import { readCookie } from "./cookie.js";
 import { decodeEnvelope } from "./envelope.js";
+import { CREATED_KEY } from "./lifetime.js";
 import { isPlainObject, own, toMap } from "./plain-object.js";
 import { type Session, SessionCore, sessionFromCore } from "./session.js";
 import { isSessionId, SESSION_EXPIRES_AT } from "./store.js";
@@ -51,6 +52,7 @@ function withData(ctx: EngineContext, core: SessionCore, envelope: Record<string
   const data = own(envelope, "d");
   if (!isPlainObject(data)) return ctx.anonymous();
   core.data = toMap(data);
+  if (ctx.absoluteTimeout !== null && pastDeadline(ctx, core)) return ctx.anonymous();
   return ctx.revocation === null ? sessionFromCore(core) : checkRevoked(ctx, core);
 }
 
@@ -99,8 +101,27 @@ async function loadRow(ctx: EngineContext, id: string, core: SessionCore): Promi
   core.originalId = id;
   const rowExpiry = (row as { [SESSION_EXPIRES_AT]?: unknown })[SESSION_EXPIRES_AT];
   if (rowExpiry === null || typeof rowExpiry === "number") core.rowExpiry = rowExpiry;
+  if (ctx.absoluteTimeout !== null && pastDeadline(ctx, core)) {
+    await ctx.delete(id);
+    return ctx.anonymous();
+  }
   if (ctx.revocation !== null && !(await issuedAfterCutoff(ctx, core))) return ctx.anonymous();
   return sessionFromCore(core);
+}
+
+/**
+ * The absolute lifetime: `true` once the session's creation time plus `absoluteTimeout` has
+ * passed. A session from before the option was turned on starts its clock now (one write).
+ */
+function pastDeadline(ctx: EngineContext, core: SessionCore): boolean {
+  const deadline = ctx.deadline(core);
+  if (deadline === null) {
+    core.data?.delete(CREATED_KEY);
+    ctx.stampCreated(core);
+    core.modified = true;
+    return false;
+  }
+  return ctx.now() >= deadline;
 }
 
 async function checkRevoked(ctx: EngineContext, core: SessionCore): Promise<Session> {

@@ -12,6 +12,7 @@ import { isSessionId, type SaveOptions } from "./store.js";
 export function commitSession<T extends object>(ctx: EngineContext, session: Session<T>): string | null | Promise<string | null> {
   const core = coreOfSession(session);
   if (core.invalidated) return commitInvalidated(ctx, core);
+  if (ctx.absoluteTimeout !== null && core.modified) ctx.stampCreated(core);
   return ctx.clientSide ? commitCookieStore(ctx, core) : commitServerStore(ctx, core);
 }
 
@@ -20,6 +21,7 @@ export async function createSessionCookie(ctx: EngineContext, data: Record<strin
   if (!isPlainObject(data)) throw new TypeError("createSessionCookie(data) needs a plain object");
   const core = new SessionCore(true, ctx.clientSide ? null : ctx.store);
   core.data = toMap(data);
+  if (ctx.absoluteTimeout !== null) ctx.stampCreated(core);
   if (!ctx.clientSide) return persistNew(ctx, core);
   if (ctx.revocation === null) return ctx.sealData(core, null, null);
   return ctx.sealData(core, ctx.revocation.newTokenId(), ctx.now());
@@ -50,14 +52,14 @@ function commitCookieStore(ctx: EngineContext, core: SessionCore): string | null
   if (core.isNew && core.size === 0) return null;
   const emit = core.modified || (!core.isNew && (ctx.rolling || core.keyIndex > 0 || refreshDue(ctx, core)));
   if (!emit) return null;
-  if (ctx.revocation === null) return ctx.cookies.set(ctx.sealData(core, null, null));
+  if (ctx.revocation === null) return ctx.setCookie(core, ctx.sealData(core, null, null));
   if (core.tokenId !== null && !core.regenerated) {
-    return ctx.cookies.set(ctx.sealData(core, core.tokenId, core.issuedAt));
+    return ctx.setCookie(core, ctx.sealData(core, core.tokenId, core.issuedAt));
   }
   // A new token (and issued-at, so a just-revoked user keeps this device); the old token is
   // deny-listed only after the new cookie is known to fit.
   const sealed = ctx.sealData(core, ctx.revocation.newTokenId(), ctx.now());
-  if (core.tokenId === null) return ctx.cookies.set(sealed);
+  if (core.tokenId === null) return ctx.setCookie(core, sealed);
   return revokeThenSet(ctx, core, sealed);
 }
 
@@ -65,7 +67,7 @@ async function revokeThenSet(ctx: EngineContext, core: SessionCore, sealed: stri
   // Revoked since this request loaded it (a logout in another tab): a new token would bring it back.
   if (await ctx.isTokenRevoked(core.tokenId as string)) return null;
   await ctx.revokeToken(core.tokenId as string, ctx.remainingLife(core));
-  return ctx.cookies.set(sealed);
+  return ctx.setCookie(core, sealed);
 }
 
 function commitServerStore(ctx: EngineContext, core: SessionCore): string | null | Promise<string | null> {
@@ -78,7 +80,7 @@ function commitServerStore(ctx: EngineContext, core: SessionCore): string | null
   const reissue = ctx.rolling || core.keyIndex > 0 || (due && ctx.revocation !== null);
   if (core.modified) return saveChanges(ctx, core, reissue);
   if (ctx.rolling || due) return touch(ctx, core, reissue);
-  return reissue ? ctx.cookies.set(ctx.sealId(core)) : null;
+  return reissue ? ctx.setCookie(core, ctx.sealId(core)) : null;
 }
 
 /** Creates the row under a freshly minted id; returns the signed cookie value. */
@@ -90,7 +92,7 @@ async function persistNew(ctx: EngineContext, core: SessionCore): Promise<string
   }
   core.id = id;
   const data = fromMap(core.data);
-  const opts: SaveOptions = { ttl: ctx.ttl, changed: Object.keys(data), deleted: [], minted: true };
+  const opts: SaveOptions = { ttl: ctx.ttlFor(core), changed: Object.keys(data), deleted: [], minted: true };
   ctx.fileUnderUser(core, opts);
   await ctx.save(id, data, opts);
   core.issuedAt = ctx.now();
@@ -98,7 +100,7 @@ async function persistNew(ctx: EngineContext, core: SessionCore): Promise<string
 }
 
 async function persistFirst(ctx: EngineContext, core: SessionCore): Promise<string> {
-  return ctx.cookies.set(await persistNew(ctx, core));
+  return ctx.setCookie(core, await persistNew(ctx, core));
 }
 
 /**
@@ -110,21 +112,22 @@ async function persistRegenerated(ctx: EngineContext, core: SessionCore): Promis
   if (row === null || row === undefined) return null;
   const value = await persistNew(ctx, core);
   await ctx.delete(core.originalId as string);
-  return ctx.cookies.set(value);
+  return ctx.setCookie(core, value);
 }
 
 async function saveChanges(ctx: EngineContext, core: SessionCore, reissue: boolean): Promise<string | null> {
   const changed = core.changed === null ? [] : [...core.changed];
   const deleted = core.deleted === null ? [] : [...core.deleted];
-  const opts: SaveOptions = { ttl: ctx.ttl, changed, deleted, minted: false };
+  const opts: SaveOptions = { ttl: ctx.ttlFor(core), changed, deleted, minted: false };
   ctx.fileUnderUser(core, opts);
   const saved = await ctx.save(core.originalId as string, fromMap(core.data), opts);
   // Dropped: another request deleted the row since we loaded it, so no cookie either.
   if (!saved) return null;
-  return reissue ? ctx.cookies.set(ctx.sealId(core)) : null;
+  return reissue ? ctx.setCookie(core, ctx.sealId(core)) : null;
 }
 
 async function touch(ctx: EngineContext, core: SessionCore, reissue: boolean): Promise<string | null> {
-  if (ctx.ttl !== null) await ctx.touch(core.originalId as string, ctx.ttl, fromMap(core.data));
-  return reissue ? ctx.cookies.set(ctx.sealId(core)) : null;
+  const ttl = ctx.ttlFor(core);
+  if (ttl !== null) await ctx.touch(core.originalId as string, ttl, fromMap(core.data));
+  return reissue ? ctx.setCookie(core, ctx.sealId(core)) : null;
 }

@@ -5,12 +5,15 @@
  * change sets are allocated only on first write, keeping anonymous reads cheap.
  */
 import { CSRF_SESSION_KEY, newCsrfToken } from "./csrf.js";
-import { fromMap, toMap } from "./plain-object.js";
+import { fromMap, isPlainObject, setOwn, toMap } from "./plain-object.js";
 import { newSessionId } from "./store.js";
 
 interface IdMinter {
   newId(): string;
 }
+
+/** The session key holding flash values. */
+export const FLASH_KEY = "_flash";
 
 const DETACHED_MINTER: IdMinter = { newId: newSessionId };
 const EMPTY: ReadonlyMap<string, unknown> = new Map();
@@ -41,6 +44,10 @@ export class SessionCore {
   expiry: number | null = null;
   /** Row expiry reported by the store; `undefined` when it did not say. */
   rowExpiry: number | null | undefined = undefined;
+  /** Flash values that came in with the request and were not taken yet; read on first flash use. */
+  flashIn: Map<string, unknown> | null = null;
+  /** Flash values set by this request, for the next one. */
+  flashOut: Map<string, unknown> | null = null;
 
   constructor(isNew: boolean, minter: IdMinter | null) {
     this.isNew = isNew;
@@ -114,6 +121,8 @@ export class Session<T extends object = Record<string, unknown>> {
     for (const key of core.data.keys()) core.deleted.add(key);
     core.changed = null;
     core.data.clear();
+    core.flashIn = null;
+    core.flashOut = null;
     core.modified = true;
   }
 
@@ -179,11 +188,64 @@ export class Session<T extends object = Record<string, unknown>> {
     return token;
   }
 
+  /**
+   * Stores `value` for the next request that reads it with `takeFlash(key)` (a notice after
+   * a redirect). It is not visible to this request. Keys and values are typed by your
+   * `SessionData`; they live under the session key `_flash`, apart from the session's own data.
+   */
+  flash<K extends keyof T & string>(key: K, value: T[K]): void {
+    const core = this.#core;
+    const incoming = this.#flashIn();
+    core.flashOut ??= new Map();
+    core.flashOut.set(key, value);
+    this.#writeFlash(incoming, core.flashOut);
+  }
+
+  /** The flash value an earlier request set under `key`, once: it is gone afterwards. */
+  takeFlash<K extends keyof T & string>(key: K): T[K] | undefined {
+    const incoming = this.#flashIn();
+    if (!incoming.has(key)) return undefined;
+    const value = incoming.get(key);
+    incoming.delete(key);
+    this.#writeFlash(incoming, this.#core.flashOut);
+    return value as T[K];
+  }
+
+  /** Every flash value earlier requests set, once. */
+  takeFlashes(): Partial<T> {
+    const incoming = this.#flashIn();
+    const all = fromMap(incoming) as Partial<T>;
+    if (incoming.size > 0) {
+      incoming.clear();
+      this.#writeFlash(incoming, this.#core.flashOut);
+    }
+    return all;
+  }
+
+  #flashIn(): Map<string, unknown> {
+    const core = this.#core;
+    if (core.flashIn === null) {
+      const stored = core.data?.get(FLASH_KEY);
+      core.flashIn = isPlainObject(stored) ? toMap(stored) : new Map();
+    }
+    return core.flashIn;
+  }
+
+  #writeFlash(incoming: Map<string, unknown>, outgoing: Map<string, unknown> | null): void {
+    const merged: Record<string, unknown> = {};
+    for (const [key, value] of incoming) setOwn(merged, key, value);
+    if (outgoing !== null) for (const [key, value] of outgoing) setOwn(merged, key, value);
+    if (Object.keys(merged).length === 0) this.delete(FLASH_KEY as keyof T & string);
+    else this.set(FLASH_KEY as keyof T & string, merged as T[keyof T & string]);
+  }
+
   /** Call at logout: data dropped, stored row deleted, cookie expired. Later writes are discarded. */
   invalidate(): void {
     const core = this.#core;
     core.data?.clear();
     core.changed = null;
+    core.flashIn = null;
+    core.flashOut = null;
     core.invalidated = true;
     core.modified = true;
   }
