@@ -6,17 +6,14 @@ import "./metadata/polyfill.js";
 
 export { type LaurenApplication, type ListenOptions, SERVER_LIMITS } from "./app/application.js";
 export { LaurenFactory } from "./app/factory.js";
-export type { Logger } from "./app/logger.js";
 export type { LaurenOptions } from "./app/options.js";
 export { installSignalHandlers } from "./app/signals.js";
-
 export { type ControllerOptions, controller } from "./decorators/controller.js";
 export { setMetadata, useGuards } from "./decorators/guards.js";
 export { type InjectableOptions, injectable } from "./decorators/injectable.js";
 export { postConstruct, preDestruct } from "./decorators/lifecycle.js";
 export { type DynamicModule, type ModuleImport, type ModuleOptions, module } from "./decorators/module.js";
 export { del, del as delete, get, type HttpMethod, patch, post, put, type RouteOptions } from "./decorators/routes.js";
-
 export {
   type ClassProvider,
   type ExistingProvider,
@@ -71,6 +68,7 @@ export {
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from "./errors/index.js";
+export type { AppEventName, AppEvents, EventBus, RequestEvent, TaskEvent, TaskFailedEvent } from "./events/index.js";
 export { ExecutionContext, type Guard, type GuardLike } from "./guards/index.js";
 export type { CompressionOptions, Encoding } from "./http/compress.js";
 export type { AppSession, Ctx, SessionData } from "./http/context.js";
@@ -78,8 +76,20 @@ export { type HeaderMap, HttpResponse, Reply, type ReplyInit, type ResponseEnv, 
 export type { LaurenRequest, ParsedQuery } from "./http/request.js";
 export { ndjson, type StreamChunk, type StreamInit, StreamResponse, type StreamSource, stream } from "./http/stream.js";
 export type { BackgroundTasks } from "./http/tasks.js";
+export {
+  consoleLogger,
+  createLogger,
+  fromPino,
+  type LogFormat,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  type LogSink,
+  loggerFromEnv,
+  silentLogger,
+  withFields,
+} from "./logging/index.js";
 export { ForwardRef, forwardRef } from "./modules/index.js";
-
 export {
   type DocumentOptions,
   type JsonSchema,
@@ -102,6 +112,50 @@ export {
   type SecurityDeclaration,
   type SecurityRequirement,
 } from "./openapi/index.js";
+export {
+  type CallNext,
+  CorsConfigError,
+  type CorsOptions,
+  cors,
+  corsPolicy,
+  type ErrorClass,
+  type ErrorContext,
+  type ErrorFormat,
+  type ExceptionHandler,
+  type ExceptionHandlerDef,
+  type ExceptionHandlerFn,
+  type ExceptionHandlerLike,
+  exceptionHandler,
+  HeadersCommittedError,
+  type HstsOptions,
+  type Interceptor,
+  type InterceptorFn,
+  type InterceptorLike,
+  InvalidExceptionHandlerError,
+  InvalidInterceptorError,
+  InvalidMiddlewareError,
+  interceptor,
+  type Middleware,
+  type MiddlewareContext,
+  MiddlewareError,
+  type MiddlewareFn,
+  type MiddlewareLike,
+  type MiddlewareResult,
+  middleware,
+  type Next,
+  onError,
+  PROBLEM_TYPE,
+  type ProblemDetails,
+  problemDetails,
+  type RequestIdOptions,
+  type ResponseView,
+  requestId,
+  type SecurityHeadersOptions,
+  securityHeaders,
+  useExceptionHandlers,
+  useInterceptors,
+  useMiddleware,
+} from "./pipeline/index.js";
 
 export {
   BroadcastGroup,

@@ -16,6 +16,7 @@ import {
   RequestHeaderFieldsTooLargeError,
   RequestTimeoutError,
 } from "../errors/index.js";
+import type { EventBus } from "../events/index.js";
 import { writeRawError } from "../http/raw-error.js";
 import { deferContinue } from "../http/request.js";
 import type { CompiledModule } from "../modules/index.js";
@@ -39,6 +40,7 @@ export interface AppParts {
   logger: Logger;
   options: ResolvedOptions;
   sessions: SessionEngine | null;
+  events: EventBus;
 }
 
 export interface ListenOptions {
@@ -85,6 +87,11 @@ export class LaurenApplication {
 
   get logger(): Logger {
     return this.#parts.logger;
+  }
+
+  /** Typed app events: `app.events.on("request", ({ status, durationMs }) => …)`. */
+  get events(): EventBus {
+    return this.#parts.events;
   }
 
   get routes(): readonly CompiledRoute[] {
@@ -153,6 +160,7 @@ export class LaurenApplication {
     this.#starting = runHooks(this.#parts.container.built, "postConstruct", this.#parts.options.hookTimeout, this.#parts.logger).then(
       () => {
         this.#state = "started";
+        this.#parts.events.emit("startup", { at: new Date() });
       },
     );
     await this.#starting;
@@ -241,6 +249,7 @@ export class LaurenApplication {
     if (!(await withTimeout(closed, CLOSE_GRACE_MS))) logger.warn("shutdown: some sockets were still open; not waiting for them");
     this.#state = "stopped";
     logger.info("shutdown complete");
+    this.#parts.events.emit("shutdown", { at: new Date() });
   }
 
   /** Same as `shutdown()`. */

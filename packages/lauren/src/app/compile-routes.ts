@@ -16,10 +16,21 @@ import { type CompressionPolicy, compressionPolicy } from "../http/compress.js";
 import type { ContextRoute } from "../http/handler-context.js";
 import { type ClassMeta, readMeta } from "../metadata/index.js";
 import type { CompiledModule } from "../modules/index.js";
+import { type Chain, compose } from "../pipeline/compose.js";
+import type { Endpoint } from "../pipeline/endpoint.js";
+import {
+  type CompiledExceptionHandler,
+  compileExceptionHandlers,
+  type ExceptionHandlerLike,
+  handlerTable,
+  USE_EXCEPTION_HANDLERS,
+} from "../pipeline/exception-handlers.js";
+import { type CompiledInterceptor, compileInterceptors, type InterceptorLike, USE_INTERCEPTORS } from "../pipeline/interceptors.js";
+import { compileMiddleware, type MiddlewareLike, USE_MIDDLEWARE } from "../pipeline/middleware.js";
 import { joinPath, Router } from "../routing/index.js";
 import { type CrossOriginPolicy, type CsrfTokenCheck, SAFE_METHODS } from "../sessions/index.js";
 
-export interface CompiledRoute {
+export interface CompiledRoute extends Endpoint {
   readonly method: string;
   readonly path: string;
   readonly descriptor: RouteDescriptor;
@@ -53,6 +64,10 @@ export interface RouteCompileInput {
   csrf?: CsrfTokenCheck | null;
   /** The app's compression policy, or null when compression is off by default. */
   compression?: CompressionPolicy | null;
+  /** App-wide interceptors, compiled once (outermost). */
+  globalInterceptors?: readonly CompiledInterceptor[];
+  /** App-wide exception handlers, compiled once (consulted last). */
+  globalExceptionHandlers?: readonly CompiledExceptionHandler[];
 }
 
 export function compileRoutes(input: RouteCompileInput): { router: Router<CompiledRoute>; routes: CompiledRoute[] } {
@@ -120,6 +135,7 @@ function compileRoute(r: OneRoute): CompiledRoute {
   const guardList = [...r.input.globalGuards, ...meta.guards, ...(methodMeta?.guards ?? [])].map((g) =>
     r.guards.entry(g as GuardLike, r.module, label),
   );
+  const ext = compileExtensions(r, methodMeta, label);
   const sessionsOffReason = sessions
     ? null
     : !r.input.sessionsEnabled
@@ -133,6 +149,7 @@ function compileRoute(r: OneRoute): CompiledRoute {
     controller: r.instance,
     handler: handler as (ctx: unknown) => unknown,
     guards: guardList.length === 0 ? null : guardList,
+    ...ext,
     body: options.body ?? null,
     params: options.params ?? null,
     query: options.query ?? null,
@@ -153,4 +170,41 @@ function routeCompression(own: RouteOptions["compress"], app: CompressionPolicy 
   if (own === undefined) return app;
   if (own === false) return null;
   return own === true && app !== null ? app : compressionPolicy(own);
+}
+
+/** Middleware, interceptors and exception handlers of one route: class level, then method level. */
+function compileExtensions(
+  r: OneRoute,
+  methodMeta: ClassMeta["methods"] extends Map<unknown, infer M> ? M | undefined : never,
+  label: string,
+): Pick<Endpoint, "middleware" | "interceptors" | "exceptionHandlers"> {
+  const { container } = r.input;
+  const classKinds = r.meta.kinds;
+  const methodKinds = methodMeta?.kinds;
+  const listOf = <T>(key: symbol): T[] => [
+    ...((classKinds.get(key) as T[] | undefined) ?? []),
+    ...((methodKinds?.get(key) as T[] | undefined) ?? []),
+  ];
+  const middleware = compileMiddleware(listOf<MiddlewareLike>(USE_MIDDLEWARE), container, r.module, label);
+  const interceptors = [
+    ...(r.input.globalInterceptors ?? []),
+    ...compileInterceptors(listOf<InterceptorLike>(USE_INTERCEPTORS), container, r.module, label),
+  ];
+  const routeHandlers = compileExceptionHandlers(
+    (methodKinds?.get(USE_EXCEPTION_HANDLERS) as ExceptionHandlerLike[] | undefined) ?? [],
+    container,
+    r.module,
+    label,
+  );
+  const controllerHandlers = compileExceptionHandlers(
+    (classKinds.get(USE_EXCEPTION_HANDLERS) as ExceptionHandlerLike[] | undefined) ?? [],
+    container,
+    r.module,
+    label,
+  );
+  return {
+    middleware: middleware.length === 0 ? null : (compose(middleware) as Chain),
+    interceptors: interceptors.length === 0 ? null : interceptors,
+    exceptionHandlers: handlerTable(routeHandlers, controllerHandlers, r.input.globalExceptionHandlers ?? []),
+  };
 }

@@ -1,12 +1,14 @@
 /**
  * The request pipeline, shared by the HTTP server and the TestClient:
- * route → session load → guards → params/query/headers → body → handler → session persist
- * → response → background tasks. Each step is skipped when the compiled route says so.
+ * global middleware → route → route middleware → session load → guards → params/query/
+ * headers → body → interceptors → handler → session persist → response → background tasks.
+ * Each step is skipped when the compiled route (or app) says so; the pieces live in pipeline/.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Container } from "../di/container.js";
-import { type HttpError, MethodNotAllowedError, RouteNotFoundError, ServiceUnavailableError, toHttpError } from "../errors/index.js";
-import { runGuards } from "../guards/index.js";
+import { HttpError, MethodNotAllowedError, RouteNotFoundError, ServiceUnavailableError, toHttpError } from "../errors/index.js";
+import type { EventBus } from "../events/index.js";
+import { ExecutionContext } from "../guards/index.js";
 import type { CompressionPolicy } from "../http/compress.js";
 import type { AppSession } from "../http/context.js";
 import { HandlerContext } from "../http/handler-context.js";
@@ -14,13 +16,20 @@ import { readJsonBody } from "../http/json-body.js";
 import { HttpResponse, type ResponseEnv } from "../http/reply.js";
 import { LaurenRequest } from "../http/request.js";
 import { writeValue } from "../http/result.js";
-import { writeBody, writeError } from "../http/send.js";
+import { writeBody } from "../http/send.js";
 import type { BackgroundTasks } from "../http/tasks.js";
+import { type Logger, withFields } from "../logging/index.js";
+import { admit } from "../pipeline/admission.js";
+import type { Chain } from "../pipeline/compose.js";
+import { Exchange } from "../pipeline/context.js";
+import { type ErrorContext, type ExceptionHandlerTable, findExceptionHandler } from "../pipeline/exception-handlers.js";
+import { runInterceptors } from "../pipeline/interceptors.js";
+import { type ErrorWriter, errorWriter } from "../pipeline/problem.js";
+import { PendingResponse } from "../pipeline/response.js";
 import type { Router } from "../routing/index.js";
 import type { SessionEngine } from "../sessions/index.js";
 import { validate } from "../validation/index.js";
 import type { CompiledRoute } from "./compile-routes.js";
-import type { Logger } from "./logger.js";
 import type { ResolvedOptions } from "./options.js";
 
 export interface DispatchDeps {
@@ -29,7 +38,14 @@ export interface DispatchDeps {
   container: Container;
   logger: Logger;
   options: ResolvedOptions;
+  /** Global middleware compiled into one function, or null. */
+  middleware?: Chain | null;
+  /** The app's exception handlers (for errors before routing), or null. */
+  exceptionHandlers?: ExceptionHandlerTable | null;
+  events?: EventBus | null;
 }
+
+type Tasks = readonly [Promise<void>] | undefined;
 
 export class Dispatcher {
   readonly #deps: DispatchDeps;
@@ -45,48 +61,135 @@ export class Dispatcher {
   readonly shutdown = new AbortController();
 
   readonly #env: ResponseEnv;
+  readonly #global: Chain | null;
+  readonly #globalHandlers: ExceptionHandlerTable | null;
+  readonly #writeError: ErrorWriter;
+  readonly #events: EventBus | null;
+  readonly #logRequests: boolean;
 
   constructor(deps: DispatchDeps) {
     this.#deps = deps;
     this.#env = { signal: this.shutdown.signal, logger: deps.logger };
     this.#router = deps.router;
+    this.#global = deps.middleware ?? null;
+    this.#globalHandlers = deps.exceptionHandlers ?? null;
+    this.#writeError = errorWriter(deps.options.errorFormat ?? "envelope");
+    this.#events = deps.events ?? null;
+    this.#logRequests = deps.options.logRequests ?? false;
   }
 
   /** node:http request listener. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (this.draining) {
       const err = new ServiceUnavailableError("server is shutting down", {}, { headers: { connection: "close", "retry-after": "1" } });
-      writeError(res, err, null);
+      this.#writeError(res, err, null, null);
       return;
     }
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
+    const rawQuery = q === -1 ? "" : url.slice(q + 1);
+    const start = this.#logRequests || this.#events?.has("request") === true ? performance.now() : -1;
+    if (this.#global !== null) {
+      this.#track(res, this.#throughMiddleware(req, res, path, rawQuery, start));
+      return;
+    }
     const method = req.method ?? "GET";
     let found = this.#router.lookup(method, path);
     if (found === null && method === "HEAD") found = this.#router.lookup("GET", path);
     if (found === null) {
-      this.#refuse(res, method, path);
+      const refusal = this.#refuse(res, method, path, null);
+      if (refusal !== null) {
+        this.#track(
+          res,
+          refusal.then(() => {
+            if (start !== -1) this.#finished(req, res, path, null, null, start);
+            return undefined;
+          }),
+        );
+      } else if (start !== -1) this.#finished(req, res, path, null, null, start);
       return;
     }
-    const route = found.route;
-    const params = found.params;
-    this.inFlight++;
-    const running = this.#run(route, req, res, params, path, q === -1 ? "" : url.slice(q + 1)).then(this.#done, this.#crashed);
-    if (this.#tracked !== null) this.#tracked.set(res, running);
+    const { options } = this.#deps;
+    const request = new LaurenRequest(req, path, rawQuery, options.maxBodySize, options.trustProxy);
+    let running = this.#run(found.route, res, found.params, request, null);
+    if (start !== -1) running = running.finally(() => this.#finished(req, res, path, found.route, request.id, start));
+    this.#track(res, running);
   };
 
+  #track(res: ServerResponse, running: Promise<Tasks | undefined>): void {
+    this.inFlight++;
+    const done = running.then(this.#done, this.#crashed);
+    if (this.#tracked !== null) this.#tracked.set(res, done);
+  }
+
+  /** Global middleware around routing: it sees every request, 404s and preflights included. */
+  async #throughMiddleware(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string, start: number): Promise<Tasks> {
+    const { options } = this.#deps;
+    const request = new LaurenRequest(req, path, rawQuery, options.maxBodySize, options.trustProxy);
+    const ex = new Exchange(request, new PendingResponse(res), this.#env, options.trustProxy, this.#routeFor);
+    let tasks: Tasks;
+    let matched: CompiledRoute | null = null;
+    const inner = async (): Promise<void> => {
+      const method = request.method;
+      let found = this.#router.lookup(method, path);
+      if (found === null && method === "HEAD") found = this.#router.lookup("GET", path);
+      if (found === null) {
+        await this.#refuse(res, method, path, request);
+        return;
+      }
+      matched = found.route;
+      tasks = await this.#run(found.route, res, found.params, request, ex);
+    };
+    try {
+      await (this.#global as Chain)(ex, inner);
+    } catch (thrown) {
+      tasks = undefined;
+      await this.#failOutside(ex, thrown);
+    }
+    ex.response.flush();
+    if (start !== -1) this.#finished(req, res, path, matched, request.id, start);
+    return tasks;
+  }
+
+  /** Finds the route a middleware asks about (CORS looks up the route a preflight is for). */
+  readonly #routeFor = (method: string, path: string) => this.#router.lookup(method, path)?.route.descriptor ?? null;
+
+  /** An error thrown by global middleware: the app's exception handlers, else the default answer. */
+  async #failOutside(ex: Exchange, thrown: unknown): Promise<void> {
+    const res = ex.response.res;
+    if (ex.response.committed) {
+      this.#logUnexpected(ex.request, "global middleware failed after the response started", thrown);
+      res.destroy();
+      return;
+    }
+    ex.response.discard();
+    const handled = await this.#handleError(this.#globalHandlers, thrown, ex.request, null, res, null);
+    if (handled !== null) this.#writeError(res, handled, null, ex.request.path);
+  }
+
   /** No route for this method: 404, 405 with Allow, or the OPTIONS answer. */
-  #refuse(res: ServerResponse, method: string, path: string): void {
+  #refuse(res: ServerResponse, method: string, path: string, request: LaurenRequest | null): Promise<void> | null {
     const entry = this.#router.allowed(path);
+    let err: HttpError;
     if (entry === null) {
-      writeError(res, new RouteNotFoundError(`No route matches ${method} ${path}`), null);
+      err = new RouteNotFoundError(`No route matches ${method} ${path}`);
     } else if (method === "OPTIONS") {
       writeBody(res, 204, null, ["allow", entry.allow], null, null);
+      return null;
     } else {
       const detail = { allow: entry.allowList };
-      writeError(res, new MethodNotAllowedError(`${method} not allowed for ${path}`, detail, { headers: { allow: entry.allow } }), null);
+      err = new MethodNotAllowedError(`${method} not allowed for ${path}`, detail, { headers: { allow: entry.allow } });
     }
+    if (this.#globalHandlers === null) {
+      this.#writeError(res, err, null, path);
+      return null;
+    }
+    const { options } = this.#deps;
+    const req = request ?? new LaurenRequest(res.req, path, "", options.maxBodySize, options.trustProxy);
+    return this.#handleError(this.#globalHandlers, err, req, null, res, null).then((left) => {
+      if (left !== null) this.#writeError(res, left, null, path);
+    });
   }
 
   /** Per-response completion (response written and its tasks run), kept only for the TestClient. */
@@ -112,7 +215,7 @@ export class Dispatcher {
   };
 
   /** Returns the request's task run (if any) so a tracked completion also waits for it. */
-  readonly #done = (tasks: readonly [Promise<void>] | undefined): Promise<void> | undefined => {
+  readonly #done = (tasks: Tasks | undefined): Promise<void> | undefined => {
     this.inFlight--;
     if (this.inFlight === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
     return tasks?.[0];
@@ -126,27 +229,94 @@ export class Dispatcher {
     }
   }
 
-  async #run(
-    route: CompiledRoute,
+  /** The per-request log line and the `request` event. */
+  #finished(
     req: IncomingMessage,
     res: ServerResponse,
-    params: Readonly<Record<string, string>>,
     path: string,
-    rawQuery: string,
-  ): Promise<readonly [Promise<void>] | undefined> {
-    const { options, sessions } = this.#deps;
-    const request = new LaurenRequest(req, path, rawQuery, options.maxBodySize, options.trustProxy);
+    route: CompiledRoute | null,
+    reqId: string | null,
+    start: number,
+  ): void {
+    const durationMs = Math.round((performance.now() - start) * 1000) / 1000;
+    const status = res.statusCode;
+    const method = req.method ?? "GET";
+    if (this.#logRequests) {
+      const fields = { reqId, method, path, status, durationMs };
+      const logger = this.#deps.logger;
+      if (status >= 500) logger.error("request completed", fields);
+      else if (status >= 400) logger.warn("request completed", fields);
+      else logger.info("request completed", fields);
+    }
+    const events = this.#events;
+    if (events?.has("request")) {
+      events.emit("request", { method, path, route: route === null ? null : route.descriptor.route, status, durationMs, reqId });
+    }
+  }
+
+  /** Runs one route: through its own middleware when it has any, else straight to the core. */
+  #run(
+    route: CompiledRoute,
+    res: ServerResponse,
+    params: Readonly<Record<string, string>>,
+    request: LaurenRequest,
+    ex: Exchange | null,
+  ): Promise<Tasks> {
     const ctx = new HandlerContext(request, params, route.contextRoute, this.#deps.container);
+    if (ex !== null) {
+      const state = ex.stateIfAny;
+      if (state !== null) ctx.adoptState(state);
+    }
+    if (route.middleware === null) return this.#core(route, ctx, res, params, request);
+    return this.#runWithMiddleware(route, ctx, res, params, request, ex);
+  }
+
+  async #runWithMiddleware(
+    route: CompiledRoute,
+    ctx: HandlerContext,
+    res: ServerResponse,
+    params: Readonly<Record<string, string>>,
+    request: LaurenRequest,
+    outer: Exchange | null,
+  ): Promise<Tasks> {
+    const { options } = this.#deps;
+    const ex = outer ?? new Exchange(request, new PendingResponse(res), this.#env, options.trustProxy, this.#routeFor);
+    ctx.adoptState(ex.state);
+    let tasks: Tasks;
+    try {
+      await (route.middleware as Chain)(ex, async () => {
+        tasks = await this.#core(route, ctx, res, params, request);
+      });
+    } catch (thrown) {
+      tasks = undefined;
+      if (ex.response.committed) {
+        this.#logUnexpected(request, `middleware of ${route.contextRoute.label} failed after the response started`, thrown);
+        res.destroy();
+      } else {
+        ex.response.discard();
+        await this.#fail(route, res, thrown, null, request);
+      }
+    }
+    if (outer === null) ex.response.flush();
+    return tasks;
+  }
+
+  async #core(
+    route: CompiledRoute,
+    ctx: HandlerContext,
+    res: ServerResponse,
+    params: Readonly<Record<string, string>>,
+    request: LaurenRequest,
+  ): Promise<Tasks> {
+    const { sessions } = this.#deps;
+    const req = request.raw;
     let session: AppSession | null = null;
     try {
       if (route.crossOrigin !== null) route.crossOrigin.check(req.headers);
-      if (route.sessions) {
-        const loaded = (sessions as SessionEngine).load(req.headers.cookie);
-        session = (loaded instanceof Promise ? await loaded : loaded) as AppSession;
-        ctx.loadedSession = session;
-        if (route.csrf !== null) await route.csrf.verify(request, session);
+      if (route.sessions || route.guards !== null) {
+        const csrf = route.csrf;
+        session = await admit(route, ctx, sessions, req.headers.cookie, csrf === null ? null : (loaded) => csrf.verify(request, loaded));
       }
-      if (route.guards !== null) await runGuards(route.guards, route.descriptor, ctx);
       // Validators and the session commit are usually synchronous: await only real promises,
       // since each needless await costs a trip through the microtask queue.
       if (route.params !== null) {
@@ -162,10 +332,15 @@ export class Dispatcher {
         ctx.headers = value instanceof Promise ? await value : value;
       }
       if (route.body !== null) {
-        const value = validate(route.body, "body", await readJsonBody(request, options.maxJsonDepth));
+        const value = validate(route.body, "body", await readJsonBody(request, this.#deps.options.maxJsonDepth));
         ctx.body = value instanceof Promise ? await value : value;
       }
-      let result = route.handler.call(route.controller, ctx);
+      let result =
+        route.interceptors === null
+          ? route.handler.call(route.controller, ctx)
+          : runInterceptors(route.interceptors, new ExecutionContext(ctx, route.descriptor), () =>
+              route.handler.call(route.controller, ctx),
+            );
       if (result instanceof Promise) result = await result;
       let cookie: string | null | Promise<string | null> = session === null ? null : (sessions as SessionEngine).commit(session);
       if (cookie instanceof Promise) cookie = await cookie;
@@ -180,10 +355,10 @@ export class Dispatcher {
       // and the work would then happen twice.
       const tasks = ctx.queuedTasks;
       // Wrapped in an array: an async function would otherwise wait for the returned promise.
-      if (tasks !== null && tasks.size > 0) return [this.#schedule(tasks)];
+      if (tasks !== null && tasks.size > 0) return [this.#schedule(tasks, request.id)];
     } catch (thrown) {
       try {
-        await this.#fail(route, res, thrown, session);
+        await this.#fail(route, res, thrown, ctx.loadedSession ?? session, request);
       } catch (writeError) {
         res.destroy();
         throw writeError;
@@ -192,24 +367,82 @@ export class Dispatcher {
     return undefined;
   }
 
-  async #fail(route: CompiledRoute, res: ServerResponse, thrown: unknown, session: AppSession | null): Promise<void> {
-    let { error, unexpected } = toHttpError(thrown);
-    if (unexpected) this.#deps.logger.error(`unhandled error in ${route.contextRoute.label}`, { error: thrown });
-    let cookie: string | null = null;
-    if (session !== null && !unexpected && error.status < 500) {
-      try {
-        cookie = await (this.#deps.sessions as SessionEngine).commit(session);
-      } catch (commitError) {
-        ({ error, unexpected } = toHttpError(commitError));
-        if (unexpected) this.#deps.logger.error(`session persist failed in ${route.contextRoute.label}`, { error: commitError });
-      }
-    }
+  async #fail(
+    route: CompiledRoute,
+    res: ServerResponse,
+    thrown: unknown,
+    session: AppSession | null,
+    request: LaurenRequest,
+  ): Promise<void> {
     if (res.headersSent) {
       // A streaming response failed midway: the status is gone, so cut the stream.
+      if (toHttpError(thrown).unexpected) this.#logUnexpected(request, `unhandled error in ${route.contextRoute.label}`, thrown);
       res.destroy();
       return;
     }
-    writeError(res, error as HttpError, cookie);
+    const left = await this.#handleError(route.exceptionHandlers, thrown, request, route, res, session);
+    if (left === null) return;
+    let error = left;
+    let cookie: string | null = null;
+    if (session !== null && error.status < 500) {
+      try {
+        cookie = await (this.#deps.sessions as SessionEngine).commit(session);
+      } catch (commitError) {
+        const mapped = toHttpError(commitError);
+        error = mapped.error;
+        if (mapped.unexpected) this.#logUnexpected(request, `session persist failed in ${route.contextRoute.label}`, commitError);
+      }
+    }
+    this.#writeError(res, error, cookie, request.path);
+  }
+
+  /**
+   * Gives `thrown` to the exception handler bound to its class, if any. Returns the error
+   * still to be written with the default format, or null when a handler answered.
+   */
+  async #handleError(
+    table: ExceptionHandlerTable | null,
+    thrown: unknown,
+    request: LaurenRequest,
+    route: CompiledRoute | null,
+    res: ServerResponse,
+    session: AppSession | null,
+  ): Promise<HttpError | null> {
+    const where = route === null ? `${request.method} ${request.path}` : route.contextRoute.label;
+    const handler = table === null ? null : findExceptionHandler(table, thrown);
+    if (handler !== null) {
+      try {
+        const ectx: ErrorContext = { request, route: route?.descriptor ?? null, requestId: request.id, log: this.#requestLogger(request) };
+        let out = handler.fn(thrown, ectx);
+        if (out instanceof Promise) out = await out;
+        if (out instanceof HttpResponse) {
+          let cookie: string | null = null;
+          if (session !== null) cookie = await (this.#deps.sessions as SessionEngine).commit(session);
+          await out.writeTo(res, cookie, this.#env);
+          return null;
+        }
+        if (out instanceof HttpError) return out;
+        this.#logUnexpected(
+          request,
+          `exception handler ${handler.name} (in ${where}) returned neither a response nor an HttpError`,
+          thrown,
+        );
+        return toHttpError(new TypeError("exception handler returned no response")).error;
+      } catch (rethrown) {
+        thrown = rethrown;
+      }
+    }
+    const { error, unexpected } = toHttpError(thrown);
+    if (unexpected) this.#logUnexpected(request, `unhandled error in ${where}`, thrown);
+    return error;
+  }
+
+  #requestLogger(request: LaurenRequest): Logger {
+    return request.id === null ? this.#deps.logger : withFields(this.#deps.logger, { reqId: request.id });
+  }
+
+  #logUnexpected(request: LaurenRequest, message: string, error: unknown): void {
+    this.#deps.logger.error(message, request.id === null ? { error } : { error, reqId: request.id });
   }
 
   /** One response environment per compression policy, made on first use. */
@@ -223,9 +456,9 @@ export class Dispatcher {
     return env;
   }
 
-  #schedule(tasks: BackgroundTasks): Promise<void> {
+  #schedule(tasks: BackgroundTasks, reqId: string | null): Promise<void> {
     const run = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => tasks.run(this.#deps.logger))
+      .then(() => tasks.run(reqId === null ? this.#deps.logger : withFields(this.#deps.logger, { reqId }), this.#events, reqId))
       .finally(() => this.pendingTasks.delete(run));
     this.pendingTasks.add(run);
     return run;

@@ -9,16 +9,21 @@ import { CONTROLLER } from "../decorators/kinds.js";
 import { Container, type ModuleScope, PendingProvider, type ProviderRecord } from "../di/container.js";
 import { Scope } from "../di/providers.js";
 import type { Class, InjectionToken } from "../di/token.js";
+import { EventBus } from "../events/index.js";
+import { fromPino, isPinoLike, type Logger, loggerFromEnv, silentLogger } from "../logging/index.js";
 import { readMeta } from "../metadata/index.js";
 import { type CompiledModule, compileModules, explainMissing, toRecord } from "../modules/index.js";
 import { multiRecord } from "../modules/records.js";
 import { mountOpenApi } from "../openapi/index.js";
+import { compose } from "../pipeline/compose.js";
+import { compileExceptionHandlers } from "../pipeline/exception-handlers.js";
+import { compileInterceptors } from "../pipeline/interceptors.js";
+import { compileMiddleware } from "../pipeline/middleware.js";
 import { installWebSockets } from "../realtime/index.js";
 import { RevocationStore, SessionEngine } from "../sessions/index.js";
 import { LaurenApplication } from "./application.js";
 import { compileRoutes, isOtherController } from "./compile-routes.js";
 import { Dispatcher } from "./dispatch.js";
-import { consoleLogger, silentLogger } from "./logger.js";
 import { type LaurenOptions, resolveOptions } from "./options.js";
 
 export const LaurenFactory = {
@@ -67,6 +72,7 @@ interface Build {
   readonly modules: CompiledModule[];
   readonly container: Container;
   readonly sessions: SessionEngine | null;
+  readonly logger: Logger;
 }
 
 function isController(cls: unknown): boolean {
@@ -75,7 +81,7 @@ function isController(cls: unknown): boolean {
 }
 
 function prepare(rootModule: Class<unknown>, options: LaurenOptions): Build {
-  const logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
+  const logger = appLogger(options.logger);
   resolveOptions(options);
   const modules = compileModules(rootModule, { isController });
   const container = new Container((token, scope) => explainMissing(modules, token, scope));
@@ -84,7 +90,7 @@ function prepare(rootModule: Class<unknown>, options: LaurenOptions): Build {
   if (sessions?.revocationStore) {
     container.addGlobal(toRecord({ provide: RevocationStore, useValue: sessions.revocationStore }, container.globalScope, "sessions"));
   }
-  return { rootModule, options, modules, container, sessions };
+  return { rootModule, options, modules, container, sessions, logger };
 }
 
 function addGlobals(container: Container, options: LaurenOptions): void {
@@ -111,10 +117,20 @@ function* singletons(build: Build): Generator<[ProviderRecord, ModuleScope]> {
 }
 
 function assemble(build: Build): LaurenApplication {
-  const { options, modules, container, sessions } = build;
-  const logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
+  const { options, modules, container, sessions, logger } = build;
   const resolved = resolveOptions(options);
   const root = modules[modules.length - 1] as CompiledModule;
+  // --- pipeline: global middleware, interceptors and exception handlers, compiled once ---
+  const middleware = compileMiddleware(options.middleware ?? [], container, root, "the middleware option");
+  const globalInterceptors = compileInterceptors(options.interceptors ?? [], container, root, "the interceptors option");
+  const globalExceptionHandlers = compileExceptionHandlers(
+    options.exceptionHandlers ?? [],
+    container,
+    root,
+    "the exceptionHandlers option",
+  );
+  const events = new EventBus(logger);
+  // --- end pipeline ---
   const { router, routes } = compileRoutes({
     modules,
     container,
@@ -123,14 +139,32 @@ function assemble(build: Build): LaurenApplication {
     crossOrigin: sessions?.crossOrigin ?? null,
     csrf: sessions?.csrf ?? null,
     compression: resolved.compression,
+    globalInterceptors,
+    globalExceptionHandlers,
   });
   // --- openapi: the document at openapiUrl and the docs UI at docsUrl, generated once here ---
   mountOpenApi({ router, routes, module: root, options, logger });
   // --- end openapi ---
-  const dispatcher = new Dispatcher({ router, sessions, container, logger, options: resolved });
-  const app = new LaurenApplication({ root, modules, container, routes, dispatcher, logger, options: resolved, sessions });
+  const dispatcher = new Dispatcher({
+    router,
+    sessions,
+    container,
+    logger,
+    options: resolved,
+    middleware: middleware.length === 0 ? null : compose(middleware),
+    exceptionHandlers: globalExceptionHandlers.length === 0 ? null : [globalExceptionHandlers],
+    events,
+  });
+  const app = new LaurenApplication({ root, modules, container, routes, dispatcher, logger, options: resolved, sessions, events });
   // --- realtime: WebSocket gateways (compiled here, served on the server's 'upgrade', closed at shutdown) ---
-  installWebSockets(app, options.globalGuards ?? []);
+  installWebSockets(app, options.globalGuards ?? [], globalInterceptors);
   // --- end realtime ---
   return app;
+}
+
+/** The `logger` option as a Logger: pino adapted, `false` silent, unset from LAUREN_LOG_* . */
+function appLogger(option: LaurenOptions["logger"]): Logger {
+  if (option === false) return silentLogger;
+  if (option === undefined) return loggerFromEnv(process.env);
+  return isPinoLike(option) ? fromPino(option) : option;
 }

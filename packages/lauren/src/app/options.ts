@@ -3,10 +3,14 @@ import { ConfigurationError } from "../errors/index.js";
 import type { GuardLike } from "../guards/types.js";
 import { type CompressionOptions, type CompressionPolicy, compressionPolicy } from "../http/compress.js";
 import { DEFAULT_MAX_JSON_DEPTH } from "../http/json-body.js";
+import type { Logger, PinoLike } from "../logging/index.js";
 import type { OpenApiInfo, OpenApiSecurityScheme, OpenApiServer, OpenApiTag } from "../openapi/types.js";
+import type { ExceptionHandlerLike } from "../pipeline/exception-handlers.js";
+import type { InterceptorLike } from "../pipeline/interceptors.js";
+import type { MiddlewareLike } from "../pipeline/middleware.js";
+import type { ErrorFormat } from "../pipeline/problem.js";
 import { compileOriginPolicy, type OriginPolicy } from "../realtime/ws/origin.js";
 import type { SessionOptions } from "../sessions/index.js";
-import type { Logger } from "./logger.js";
 
 export type { OpenApiInfo };
 
@@ -26,13 +30,26 @@ export interface LaurenOptions {
    * `"*"` turns the check off. A gateway's own `allowedOrigins` replaces this list.
    */
   wsAllowedOrigins?: readonly string[] | "*";
-  /** Where framework logs go; `false` silences them. Default: the console. */
-  logger?: Logger | false;
   /**
    * gzip/brotli for every route's responses (`true` or options); a route's `compress` option
    * overrides it. Off by default: a route without compression never reads Accept-Encoding.
    */
   compression?: boolean | CompressionOptions;
+  /**
+   * Where framework logs go: a Logger, a pino instance as it is, or `false` to silence them.
+   * Default: a console logger following LAUREN_LOG_LEVEL and LAUREN_LOG_FORMAT.
+   */
+  logger?: Logger | PinoLike | false;
+  /** One log line per request (`request completed`, 4xx at warn, 5xx at error). Default false. */
+  logRequests?: boolean;
+  /** Middleware around every request, routing included (it sees 404s, 405s and preflights); outer first. */
+  middleware?: readonly MiddlewareLike[];
+  /** Interceptors around every handler (HTTP routes and WebSocket messages); outer first. */
+  interceptors?: readonly InterceptorLike[];
+  /** Exception handlers for the whole app, consulted after the route's and the controller's. */
+  exceptionHandlers?: readonly ExceptionHandlerLike[];
+  /** `"problem+json"` answers every error as RFC 9457 problem details. Default: the JSON envelope. */
+  errorFormat?: ErrorFormat;
   /** Turns sessions on; see the sessions guide. */
   sessions?: SessionOptions;
   /**
@@ -75,6 +92,8 @@ export interface ResolvedOptions {
   shutdownTimeout: number;
   hookTimeout: number;
   compression: CompressionPolicy | null;
+  errorFormat: ErrorFormat;
+  logRequests: boolean;
 }
 
 function positiveInt(name: string, value: unknown, fallback: number): number {
@@ -106,5 +125,13 @@ export function resolveOptions(options: LaurenOptions): ResolvedOptions {
     shutdownTimeout: positiveInt("shutdownTimeout", options.shutdownTimeout, 10_000),
     hookTimeout: positiveInt("hookTimeout", options.hookTimeout, 10_000),
     compression: options.compression === undefined || options.compression === false ? null : compressionPolicy(options.compression),
+    errorFormat: errorFormat(options.errorFormat),
+    logRequests: options.logRequests === true,
   };
+}
+
+function errorFormat(value: unknown): ErrorFormat {
+  if (value === undefined || value === "envelope") return "envelope";
+  if (value === "problem+json") return "problem+json";
+  throw new ConfigurationError(`errorFormat must be "envelope" or "problem+json", got ${String(value)}.`);
 }

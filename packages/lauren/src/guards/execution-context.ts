@@ -1,5 +1,4 @@
 import type { AppSession } from "../http/context.js";
-import type { HandlerContext } from "../http/handler-context.js";
 import type { LaurenRequest } from "../http/request.js";
 
 /** What a route looks like to a guard: fixed at start-up, shared by every request. */
@@ -13,17 +12,35 @@ export interface RouteDescriptor {
   readonly metadata: ReadonlyMap<string | symbol, unknown>;
 }
 
+/** What a guard or interceptor reads through: the handler's context (HTTP) or a message's (WebSocket). */
+export interface ExecutionHost {
+  readonly request: LaurenRequest;
+  readonly session: AppSession;
+  readonly state: Record<string, unknown>;
+}
+
 /**
- * The guard's view of one request. The session is the same object the handler will see,
+ * The guard's (and interceptor's) view of one request. The session is the same object the handler will see,
  * so a guard can check it (or write to it) before the handler runs.
  */
 export class ExecutionContext {
-  readonly #ctx: HandlerContext;
+  readonly #ctx: ExecutionHost;
   readonly #route: RouteDescriptor;
+  /** "http" for a route, "ws" for a WebSocket message. */
+  readonly type: "http" | "ws";
+  /** The WebSocket event being handled, or null for HTTP. */
+  readonly event: string | null;
 
-  constructor(ctx: HandlerContext, route: RouteDescriptor) {
+  constructor(ctx: ExecutionHost, route: RouteDescriptor, type: "http" | "ws" = "http", event: string | null = null) {
     this.#ctx = ctx;
     this.#route = route;
+    this.type = type;
+    this.event = event;
+  }
+
+  /** The handler's own context: `Ctx` for HTTP, `WsCtx` for WebSocket messages. */
+  getContext<T = unknown>(): T {
+    return this.#ctx as T;
   }
 
   get request(): LaurenRequest {

@@ -89,6 +89,11 @@ export class HandlerContext implements Ctx<Record<string, never>> {
     return this.#state;
   }
 
+  /** Shares middleware's `ctx.state` bag with guards and the handler; for the framework. */
+  adoptState(state: Record<string, unknown>): void {
+    this.#state = state;
+  }
+
   resolve<T>(token: InjectionToken<T>): T {
     this.#cache ??= new Map();
     return this.#container.getForRequest(this.#route.scope, token, this.#cache, this.#route.label);

@@ -16,6 +16,8 @@ export class LaurenRequest {
   readonly method: string;
   /** The path without the query string, as sent (not decoded). */
   readonly path: string;
+  /** The request id (`requestId()` middleware sets it), or null. */
+  id: string | null = null;
   readonly #rawQuery: string;
   readonly #maxBodySize: number;
   readonly #proxyHops: number;

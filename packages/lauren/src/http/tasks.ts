@@ -3,6 +3,7 @@
  * is logged and the next one still runs: the client already has its answer.
  */
 import type { Logger } from "../app/logger.js";
+import type { EventBus } from "../events/index.js";
 
 type Task = { fn: (...args: never[]) => unknown; args: unknown[] };
 
@@ -19,12 +20,15 @@ export class BackgroundTasks {
   }
 
   /** Runs the queued tasks in order; used by the framework once the response is out. */
-  async run(logger: Logger): Promise<void> {
+  async run(logger: Logger, events: EventBus | null = null, reqId: string | null = null): Promise<void> {
     for (const task of this.#tasks.splice(0)) {
+      const name = task.fn.name || "<anonymous>";
       try {
+        if (events?.has("taskStarted")) events.emit("taskStarted", { task: name, reqId });
         await (task.fn as (...args: unknown[]) => unknown)(...task.args);
       } catch (err) {
-        logger.error(`background task ${task.fn.name || "<anonymous>"} failed`, { error: err });
+        logger.error(`background task ${name} failed`, { error: err });
+        if (events?.has("taskFailed")) events.emit("taskFailed", { task: name, reqId, error: err });
       }
     }
   }

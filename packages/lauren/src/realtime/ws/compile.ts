@@ -12,6 +12,8 @@ import { type GuardEntry, GuardFactory, type GuardLike } from "../../guards/inde
 import type { ContextRoute } from "../../http/handler-context.js";
 import { type ClassMeta, readMeta } from "../../metadata/index.js";
 import type { CompiledModule } from "../../modules/index.js";
+import type { Endpoint } from "../../pipeline/endpoint.js";
+import { type CompiledInterceptor, compileInterceptors, type InterceptorLike, USE_INTERCEPTORS } from "../../pipeline/interceptors.js";
 import { joinPath, Router } from "../../routing/index.js";
 import {
   WS_CONNECT,
@@ -27,9 +29,11 @@ import { compileOriginPolicy, type OriginPolicy } from "./origin.js";
 export interface CompiledMessage {
   readonly method: string | symbol;
   readonly schema: StandardSchemaV1 | null;
+  /** Global, gateway and handler interceptors around this message handler, or null. */
+  readonly interceptors: readonly CompiledInterceptor[] | null;
 }
 
-export interface CompiledGateway {
+export interface CompiledGateway extends Endpoint {
   readonly cls: Class<unknown>;
   readonly module: CompiledModule;
   readonly path: string;
@@ -57,6 +61,7 @@ export interface GatewayCompileInput {
   sessionsEnabled: boolean;
   /** The app's `wsAllowedOrigins`, for gateways that do not list their own. */
   appOrigins: OriginPolicy;
+  globalInterceptors?: readonly CompiledInterceptor[];
 }
 
 export const WS_DEFAULTS = { maxPayload: 1024 * 1024, heartbeatInterval: 30_000, maxBufferedBytes: 4 * 1024 * 1024 } as const;
@@ -95,6 +100,10 @@ function compileGateway(
   let onDisconnect: string | symbol | null = null;
   const messages = new Map<string, CompiledMessage>();
   const guards: unknown[] = [...input.globalGuards, ...meta.guards];
+  const outer = [
+    ...(input.globalInterceptors ?? []),
+    ...compileInterceptors((meta.kinds.get(USE_INTERCEPTORS) as InterceptorLike[] | undefined) ?? [], input.container, module, label),
+  ];
   const metadata = new Map(meta.values);
   for (const [name, method] of meta.methods) {
     const where = `${cls.name}.${String(name)}`;
@@ -124,7 +133,18 @@ function compileGateway(
           `${cls.name} handles the "${message.event}" event twice (${String(taken.method)} and ${String(name)}); one handler per event.`,
         );
       }
-      messages.set(message.event, { method: name, schema: message.options.data ?? null });
+      const own = compileInterceptors(
+        (method.kinds.get(USE_INTERCEPTORS) as InterceptorLike[] | undefined) ?? [],
+        input.container,
+        module,
+        label,
+      );
+      const interceptors = [...outer, ...own];
+      messages.set(message.event, {
+        method: name,
+        schema: message.options.data ?? null,
+        interceptors: interceptors.length === 0 ? null : interceptors,
+      });
     }
   }
   const sessions = input.sessionsEnabled && options.sessions !== false;
@@ -135,6 +155,9 @@ function compileGateway(
     path,
     label,
     guards: guardEntries.length === 0 ? null : guardEntries,
+    middleware: null,
+    interceptors: outer.length === 0 ? null : outer,
+    exceptionHandlers: null,
     descriptor: {
       controller: cls,
       controllerName: cls.name,

@@ -5,11 +5,16 @@
  */
 import type { LaurenApplication } from "../../app/application.js";
 import type { GuardLike } from "../../guards/types.js";
+import type { CompiledInterceptor } from "../../pipeline/interceptors.js";
 import { watchAbort } from "../abort-watch.js";
 import { compileGateways } from "./compile.js";
 import { WsServer } from "./server.js";
 
-export function installWebSockets(app: LaurenApplication, globalGuards: readonly GuardLike[]): void {
+export function installWebSockets(
+  app: LaurenApplication,
+  globalGuards: readonly GuardLike[],
+  globalInterceptors: readonly CompiledInterceptor[] = [],
+): void {
   const { modules, container, sessions, logger, options, dispatcher } = app.parts;
   const { router, gateways } = compileGateways({
     modules,
@@ -17,6 +22,7 @@ export function installWebSockets(app: LaurenApplication, globalGuards: readonly
     globalGuards,
     sessionsEnabled: sessions !== null,
     appOrigins: options.wsAllowedOrigins,
+    globalInterceptors,
   });
   if (gateways.length === 0) return;
   const server = new WsServer({ router, gateways, container, logger, sessions, options });

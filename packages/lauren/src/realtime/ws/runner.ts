@@ -5,7 +5,10 @@
  */
 import type { WebSocket } from "ws";
 import type { Logger } from "../../app/logger.js";
+import { ExecutionContext } from "../../guards/execution-context.js";
+import type { AppSession } from "../../http/context.js";
 import { parseJson } from "../../http/json-body.js";
+import { runInterceptors } from "../../pipeline/interceptors.js";
 import { issuesOut } from "../../validation/index.js";
 import type { CompiledGateway, CompiledMessage } from "./compile.js";
 import { NOTIFY_CLOSED, WebSocketClosedError, type WebSocketConnection } from "./connection.js";
@@ -162,7 +165,8 @@ export class ConnectionRunner {
     let payload: unknown = Object.hasOwn(fields, "data") ? fields.data : fields;
     try {
       if (handler.schema !== null) payload = await validateMessage(handler.schema, event, payload);
-      await this.#call(handler.method, payload);
+      if (handler.interceptors === null) await this.#call(handler.method, payload);
+      else await this.#intercepted(handler, event, payload);
     } catch (thrown) {
       if (thrown instanceof WebSocketClosedError) return;
       const { frame: out, unexpected } = errorFrame(thrown);
@@ -182,6 +186,23 @@ export class ConnectionRunner {
     } catch {
       // The peer is gone or too slow and was dropped; its close handler does the rest.
     }
+  }
+
+  /** The message handler inside its interceptors; they see a "ws" ExecutionContext. */
+  async #intercepted(handler: CompiledMessage, event: string, data: unknown): Promise<void> {
+    const ctx = new WsContext(this.#scope, data);
+    const host = {
+      request: ctx.request,
+      state: {},
+      ws: ctx.ws,
+      data,
+      get session() {
+        return ctx.session as unknown as AppSession;
+      },
+    };
+    const ec = new ExecutionContext(host, this.#gateway.descriptor, "ws", event);
+    const fn = this.#instance[handler.method] as Handler;
+    await runInterceptors(handler.interceptors ?? [], ec, () => fn.call(this.#instance, ctx));
   }
 
   async #call(method: string | symbol, data: unknown): Promise<void> {

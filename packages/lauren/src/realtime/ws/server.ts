@@ -11,10 +11,10 @@ import type { Logger } from "../../app/logger.js";
 import type { ResolvedOptions } from "../../app/options.js";
 import type { Container } from "../../di/container.js";
 import { ForbiddenError, type HttpError, ServiceUnavailableError, toHttpError } from "../../errors/index.js";
-import { runGuards } from "../../guards/index.js";
 import type { AppSession } from "../../http/context.js";
 import { HandlerContext } from "../../http/handler-context.js";
 import { LaurenRequest } from "../../http/request.js";
+import { admit } from "../../pipeline/admission.js";
 import type { Router } from "../../routing/index.js";
 import type { SessionEngine } from "../../sessions/index.js";
 import type { CompiledGateway } from "./compile.js";
@@ -93,12 +93,7 @@ export class WsServer {
     const ctx = new HandlerContext(request, params, gateway.contextRoute, container);
     let session: AppSession | null = null;
     try {
-      if (gateway.sessions) {
-        const loaded = (sessions as SessionEngine).load(req.headers.cookie);
-        session = (loaded instanceof Promise ? await loaded : loaded) as AppSession;
-        ctx.loadedSession = session;
-      }
-      if (gateway.guards !== null) await runGuards(gateway.guards, gateway.descriptor, ctx);
+      session = await admit(gateway, ctx, sessions, req.headers.cookie);
     } catch (thrown) {
       const { error, unexpected } = toHttpError(thrown);
       if (unexpected) this.#deps.logger.error(`${gateway.label}: upgrade refused by an unexpected error`, { error: thrown });

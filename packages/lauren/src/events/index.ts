@@ -1,0 +1,1 @@
+export { type AppEventName, type AppEvents, EventBus, type RequestEvent, type TaskEvent, type TaskFailedEvent } from "./bus.js";

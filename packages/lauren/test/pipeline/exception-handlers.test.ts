@@ -1,0 +1,208 @@
+/** Exception handlers (lookup order, most specific class, DI, rethrow) and problem+json. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  controller,
+  type ErrorContext,
+  exceptionHandler,
+  get,
+  HttpError,
+  InvalidExceptionHandlerError,
+  inject,
+  injectable,
+  LaurenFactory,
+  type LaurenOptions,
+  module,
+  NotFoundError,
+  onError,
+  reply,
+  useExceptionHandlers,
+} from "../../src/index.js";
+import { TestClient } from "../../src/testing/index.js";
+import { recordingLogger } from "../core/support.js";
+
+class DomainError extends Error {}
+class MissingHero extends DomainError {
+  constructor(readonly id: number) {
+    super(`hero ${id} is missing`);
+  }
+}
+class Overheated extends DomainError {}
+
+@injectable()
+class Wording {
+  missing(id: number): string {
+    return `no hero ${id} on the roster`;
+  }
+}
+
+@exceptionHandler(MissingHero)
+class MissingHeroHandler {
+  readonly wording = inject(Wording);
+  catch(error: MissingHero, ctx: ErrorContext) {
+    return reply({ level: "controller-class", message: this.wording.missing(error.id), route: ctx.route?.route ?? null }, { status: 404 });
+  }
+}
+
+const routeDomain = onError(DomainError, () => reply({ level: "route-domain" }, { status: 409 }));
+const appDomain = onError(DomainError, () => reply({ level: "app-domain" }, { status: 400 }));
+const appAny = onError(Error, () => reply({ level: "app-any" }, { status: 503 }));
+
+@controller("/h")
+@useExceptionHandlers(MissingHeroHandler)
+class HeroController {
+  @get("/missing")
+  missing(): never {
+    throw new MissingHero(7);
+  }
+
+  /** A route handler for DomainError beats the controller's more specific MissingHero handler. */
+  @get("/missing-here")
+  @useExceptionHandlers(routeDomain)
+  missingHere(): never {
+    throw new MissingHero(8);
+  }
+
+  @get("/hot")
+  hot(): never {
+    throw new Overheated("too hot");
+  }
+
+  @get("/type")
+  type(): never {
+    throw new TypeError("internal detail");
+  }
+
+  @get("/rethrow")
+  @useExceptionHandlers(
+    onError(Overheated, (error) => {
+      throw error;
+    }),
+  )
+  rethrow(): never {
+    throw new Overheated("rethrown detail");
+  }
+
+  @get("/map")
+  @useExceptionHandlers(onError(Overheated, () => new NotFoundError("mapped", { why: "overheated" })))
+  map(): never {
+    throw new Overheated("x");
+  }
+
+  @get("/http")
+  http(): never {
+    throw new NotFoundError("no such thing", { id: 3 });
+  }
+}
+
+@module({ controllers: [HeroController], providers: [Wording] })
+class AppModule {}
+
+function client(options: LaurenOptions = {}) {
+  return new TestClient(LaurenFactory.create(AppModule, { logger: false, ...options }));
+}
+
+describe("exception handlers", () => {
+  it("a controller's class handler (with DI) answers its error class", async () => {
+    const r = await client().get("/h/missing");
+    assert.equal(r.status, 404);
+    assert.deepEqual(r.json(), { level: "controller-class", message: "no hero 7 on the roster", route: "/h/missing" });
+  });
+
+  it("looks on the route first, then the controller, then the app", async () => {
+    const c = client({ exceptionHandlers: [appDomain, appAny] });
+    assert.deepEqual((await c.get("/h/missing-here")).json(), { level: "route-domain" });
+    assert.deepEqual((await c.get("/h/missing")).json().level, "controller-class");
+    assert.deepEqual((await c.get("/h/hot")).json(), { level: "app-domain" });
+  });
+
+  it("within a level the most specific class wins, whatever the order", async () => {
+    const c = client({ exceptionHandlers: [appAny, appDomain] });
+    assert.deepEqual((await c.get("/h/hot")).json(), { level: "app-domain" });
+    assert.deepEqual((await c.get("/h/type")).json(), { level: "app-any" });
+  });
+
+  it("app handlers also see errors raised before routing (404)", async () => {
+    const c = client({ exceptionHandlers: [onError(HttpError, (e: HttpError) => reply({ seen: e.code }, { status: e.status }))] });
+    const r = await c.get("/nowhere");
+    assert.equal(r.status, 404);
+    assert.deepEqual(r.json(), { seen: "route_not_found" });
+  });
+
+  it("an error no handler matches keeps the default envelope; unexpected ones never leak", async () => {
+    const logger = recordingLogger();
+    const c = new TestClient(LaurenFactory.create(AppModule, { logger }));
+    const r = await c.get("/h/type");
+    assert.equal(r.status, 500);
+    assert.deepEqual(r.json(), { error: { code: "internal_error", message: "internal server error", detail: { type: "TypeError" } } });
+    assert.equal(logger.entries.length, 1);
+  });
+
+  it("a handler that rethrows hands the error to the default writer", async () => {
+    const r = await client().get("/h/rethrow");
+    assert.equal(r.status, 500);
+    assert.ok(!r.text.includes("rethrown detail"));
+  });
+
+  it("a handler may answer with an HttpError", async () => {
+    const r = await client().get("/h/map");
+    assert.equal(r.status, 404);
+    assert.deepEqual(r.json(), { error: { code: "not_found", message: "mapped", detail: { why: "overheated" } } });
+  });
+
+  it("refuses handlers without error classes or without @exceptionHandler", () => {
+    assert.throws(() => exceptionHandler(), InvalidExceptionHandlerError);
+    class Plain {
+      catch() {
+        return null;
+      }
+    }
+    assert.throws(
+      () => LaurenFactory.create(AppModule, { logger: false, exceptionHandlers: [Plain as never] }),
+      InvalidExceptionHandlerError,
+    );
+  });
+});
+
+describe("errorFormat: problem+json", () => {
+  it("answers errors as RFC 9457 problem details", async () => {
+    const c = client({ errorFormat: "problem+json" });
+    const r = await c.get("/h/http");
+    assert.equal(r.status, 404);
+    assert.equal(r.header("content-type"), "application/problem+json");
+    assert.deepEqual(r.json(), {
+      type: "about:blank",
+      title: "Not Found",
+      status: 404,
+      detail: "no such thing",
+      instance: "/h/http",
+      code: "not_found",
+      context: { id: 3 },
+    });
+  });
+
+  it("covers routing errors and unexpected errors, without leaking", async () => {
+    const c = client({ errorFormat: "problem+json" });
+    const missing = await c.get("/nowhere");
+    assert.equal(missing.header("content-type"), "application/problem+json");
+    assert.equal(missing.json().code, "route_not_found");
+    const method = await c.delete("/h/http");
+    assert.equal(method.status, 405);
+    assert.equal(method.header("allow"), "GET, HEAD, OPTIONS");
+    const boom = await c.get("/h/type");
+    assert.equal(boom.status, 500);
+    assert.deepEqual(boom.json(), {
+      type: "about:blank",
+      title: "Internal Server Error",
+      status: 500,
+      detail: "internal server error",
+      instance: "/h/type",
+      code: "internal_error",
+      context: { type: "TypeError" },
+    });
+  });
+
+  it("refuses an unknown format at start-up", () => {
+    assert.throws(() => client({ errorFormat: "xml" as never }), /errorFormat must be/);
+  });
+});
