@@ -4,8 +4,8 @@
  * waits for background tasks before returning, so assertions see their effects.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
-import inject from "light-my-request";
 import type { LaurenApplication } from "../app/application.js";
+import { loadInject } from "./inject.js";
 import { parseSetCookie, type SetCookie } from "./set-cookie.js";
 
 export interface RequestOptions {
@@ -94,6 +94,7 @@ export class TestClient {
   }
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> {
+    const inject = await loadInject();
     await this.app.ensureStarted();
     const headers: Record<string, string> = { ...options.headers };
     let payload: string | Buffer | undefined = options.body;
@@ -125,7 +126,9 @@ export class TestClient {
     );
     // Only this request's own work: other requests in flight (a test may overlap them) are not awaited.
     if (served !== undefined) await dispatcher.completion(served);
-    const response = new TestResponse(res.statusCode, res.headers, res.rawPayload);
+    // A HEAD response has no body on the wire (node:http drops it); light-my-request 6.6 keeps it.
+    const body = method.toUpperCase() === "HEAD" ? Buffer.alloc(0) : res.rawPayload;
+    const response = new TestResponse(res.statusCode, res.headers, body);
     if (this.jar !== null) {
       for (const cookie of response.cookies) {
         if (cookie.maxAge === 0 || cookie.value === "") this.jar.delete(cookie.name);

@@ -1,0 +1,129 @@
+/**
+ * The package as a user gets it: `npm pack` (whose prepack builds), installed into an empty
+ * project outside the repository with only typescript, zod and @types/node beside it, then a
+ * small app compiled with `strict` and `skipLibCheck: false` and run.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { packLauren, pinned, run } from "./support.js";
+
+let work: string;
+let packed: { tarball: string; files: string[] };
+
+before(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "lauren-pack-"));
+  packed = await packLauren(work);
+});
+
+after(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+test("the tarball holds the compiled code, its types and the README, and no tests", () => {
+  for (const file of [
+    "package.json",
+    "README.md",
+    "dist/src/index.js",
+    "dist/src/index.d.ts",
+    "dist/src/testing/index.js",
+    "dist/src/testing/index.d.ts",
+  ]) {
+    assert.ok(packed.files.includes(file), `${file} is packed`);
+  }
+  assert.deepEqual(
+    packed.files.filter((f) => f.startsWith("dist/test") || f.startsWith("test/") || f.endsWith(".tsbuildinfo")),
+    [],
+  );
+});
+
+const APP = `import { type Ctx, controller, get, inject, injectable, LaurenFactory, module, post } from "lauren";
+import { TestClient } from "lauren/testing";
+import { z } from "zod";
+
+const Greeting = z.object({ name: z.string().min(1) });
+
+@injectable()
+class Greeter {
+  greet(name: string): string {
+    return \`hello, \${name}\`;
+  }
+}
+
+@controller("/")
+class HelloController {
+  private readonly greeter = inject(Greeter);
+
+  @get("/")
+  hello() {
+    return { hello: "world" };
+  }
+
+  @post("/greet", { body: Greeting })
+  greet({ body }: Ctx<{ body: typeof Greeting }>) {
+    return { message: this.greeter.greet(body.name) };
+  }
+}
+
+@module({ controllers: [HelloController], providers: [Greeter] })
+class AppModule {}
+
+const app = LaurenFactory.create(AppModule, { logger: false });
+const { url } = await app.listen({ port: 0, host: "127.0.0.1" });
+const send = (body: string) => fetch(\`\${url}/greet\`, { method: "POST", headers: { "content-type": "application/json" }, body });
+const ok = await send(JSON.stringify({ name: "Ada" }));
+const invalid = await send("{}");
+const root = await fetch(url);
+let testClient = "";
+try {
+  await new TestClient(LaurenFactory.create(AppModule, { logger: false })).get("/");
+} catch (err) {
+  testClient = String(err);
+}
+console.log(JSON.stringify({ status: ok.status, body: await ok.json(), invalid: invalid.status, root: await root.json(), testClient }));
+await app.close();
+`;
+
+const TSCONFIG = {
+  compilerOptions: {
+    target: "es2022",
+    module: "nodenext",
+    strict: true,
+    skipLibCheck: false,
+    rootDir: "src",
+    outDir: "dist",
+    types: ["node"],
+  },
+  include: ["src"],
+};
+
+test("the packed lauren installs into an empty project, type-checks with skipLibCheck off and serves", async () => {
+  const project = path.join(work, "app");
+  await run("mkdir", ["-p", path.join(project, "src")], work);
+  await writeFile(
+    path.join(project, "package.json"),
+    JSON.stringify({ name: "pack-check", private: true, type: "module", allowScripts: { "@scarf/scarf": false } }),
+  );
+  const install = await run(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", packed.tarball, pinned("typescript"), pinned("zod"), pinned("@types/node")],
+    project,
+  );
+  const npmOutput = install.stdout + install.stderr;
+  assert.doesNotMatch(npmOutput, /EBADENGINE/, "no dependency of lauren asks for a newer Node");
+  assert.doesNotMatch(npmOutput, /install-scripts/, "no install script left unreviewed");
+
+  await writeFile(path.join(project, "tsconfig.json"), JSON.stringify(TSCONFIG));
+  await writeFile(path.join(project, "src/main.ts"), APP);
+  await run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], project);
+
+  const { stdout } = await run(process.execPath, ["dist/main.js"], project);
+  const seen = JSON.parse(stdout.trim()) as { status: number; body: unknown; invalid: number; root: unknown; testClient: string };
+  assert.equal(seen.status, 200);
+  assert.deepEqual(seen.body, { message: "hello, Ada" });
+  assert.equal(seen.invalid, 422, "the body schema is enforced");
+  assert.deepEqual(seen.root, { hello: "world" });
+  assert.match(seen.testClient, /TestClient needs the light-my-request package.*npm install --save-dev light-my-request/);
+});
