@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const HERO_HQ = "examples/hero-hq/dist/src/main.js";
+const BENCH_SECRET = "change-me-hero-hq-secret-please-32-bytes";
 
 /**
  * @typedef {object} ServerDef
@@ -97,7 +98,8 @@ export async function startServer(def, { timeoutMs = 20_000 } = {}) {
   const port = await freePort();
   const child = spawn(process.execPath, [def.entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...def.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" },
+    // NODE_ENV=production: Hero HQ then needs SESSION_SECRET; check.mjs verifies cookies with this one.
+    env: { ...process.env, SESSION_SECRET: BENCH_SECRET, ...def.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" },
     detached: true, // own process group, so the whole group can be ended by its id
     stdio: ["ignore", "ignore", "pipe"],
   });

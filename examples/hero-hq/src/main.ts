@@ -1,7 +1,15 @@
 /** Hero HQ's entry point: builds the app with the factory and serves it. */
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { EncryptedCookieSessionStore, installSignalHandlers, LaurenFactory, type LaurenOptions, SignedCookieSessionStore } from "lauren";
+import {
+  EncryptedCookieSessionStore,
+  installSignalHandlers,
+  LaurenFactory,
+  type LaurenOptions,
+  SignedCookieSessionStore,
+  StartupError,
+} from "lauren";
+import { type HeroConfig, readConfig } from "./config.js";
 import { HeroRepository } from "./roster.js";
 import { HeroHQModule } from "./teams.js";
 
@@ -24,16 +32,19 @@ const API_DOCS = {
   },
 } satisfies LaurenOptions;
 
-// A development default; production reads SESSION_SECRET from the environment.
-const DEV_SECRET = "change-me-hero-hq-secret-please-32-bytes";
+/** Where sessions live: HQ's memory by default, or the cookie itself (signed, or encrypted). */
+const SESSION_STORES = {
+  memory: () => ({}),
+  cookie: () => ({ store: new SignedCookieSessionStore() }),
+  encrypted: () => ({ store: new EncryptedCookieSessionStore() }),
+};
 
-export function buildApp(overrides: LaurenOptions = {}) {
+export function buildApp(overrides: LaurenOptions = {}, config: HeroConfig = readConfig()) {
   return LaurenFactory.create(HeroHQModule, {
     sessions: {
-      secret: process.env.SESSION_SECRET ?? DEV_SECRET,
+      secret: config.SESSION_SECRET, // config.ts falls back to a development secret in development only
       secure: false, // local development is plain HTTP; keep the default (true) in production
-      ...(process.env.HERO_HQ_SESSION_STORE === "cookie" ? { store: new SignedCookieSessionStore() } : {}),
-      ...(process.env.HERO_HQ_SESSION_STORE === "encrypted" ? { store: new EncryptedCookieSessionStore() } : {}),
+      ...SESSION_STORES[config.HERO_HQ_SESSION_STORE](),
     },
     docsUrl: "/docs",
     openapiUrl: "/openapi.json",
@@ -44,15 +55,16 @@ export function buildApp(overrides: LaurenOptions = {}) {
 // --8<-- [end:code]
 
 async function main(): Promise<void> {
-  const app = buildApp();
+  const config = readConfig(); // PORT=abc stops here, with one error naming PORT
+  const app = buildApp({}, config);
   // Demo data for benchmarks and demos: HERO_HQ_SEED=1 puts Volt on the roster as hero 1,
   // the state every server in the shared benchmark contract starts in.
-  if (process.env.HERO_HQ_SEED === "1") {
+  if (config.HERO_HQ_SEED) {
     app.get(HeroRepository).recruit({ name: "Volt", power: "lightning", wattage: 9001 });
   }
   // SIGTERM/SIGINT: stop taking connections, drain in-flight work, run @preDestruct, exit 0.
   installSignalHandlers(app);
-  await app.listen({ port: Number(process.env.PORT ?? 8000), host: process.env.HOST ?? "127.0.0.1" });
+  await app.listen({ port: config.PORT, host: config.HOST });
 }
 
 /** True when node was started with this file, also through a symlink (a `current` release link). */
@@ -69,7 +81,8 @@ function isEntryPoint(): boolean {
 
 if (isEntryPoint()) {
   main().catch((err: unknown) => {
-    console.error(err);
+    // A wiring or configuration mistake: its message names the culprit; the stack adds nothing.
+    console.error(err instanceof StartupError ? `${err.name}: ${err.message}` : err);
     process.exit(1);
   });
 }

@@ -8,6 +8,7 @@ export { type LaurenApplication, type ListenOptions, SERVER_LIMITS } from "./app
 export { LaurenFactory } from "./app/factory.js";
 export type { LaurenOptions } from "./app/options.js";
 export { installSignalHandlers } from "./app/signals.js";
+export { ConfigModule, type ConfigModuleOptions, type EnvVars, type LoadConfigOptions, loadConfig } from "./config/index.js";
 export { type ControllerOptions, controller } from "./decorators/controller.js";
 export { setMetadata, useGuards } from "./decorators/guards.js";
 export { type InjectableOptions, injectable } from "./decorators/injectable.js";

@@ -9,6 +9,7 @@ import {
   MissingProviderError,
   ProviderFactoryError,
   ScopeMismatchError,
+  StartupError,
 } from "../errors/index.js";
 import { type InjectionFrame, runInFrame } from "./inject.js";
 import { Scope } from "./providers.js";
@@ -217,6 +218,7 @@ export class Container {
         this.built.push(resolved);
       },
       (error: unknown) => {
+        if (error instanceof StartupError) throw error;
         throw new ProviderFactoryError(`${providerLabel(record)} failed to start: ${describeError(error)}`, { cause: error });
       },
     );

@@ -2,7 +2,18 @@
  * Type tests for optional and multi bindings and the `provide()` helper. Compiled by
  * `npm run build`, never run; an unmet `@ts-expect-error` fails the build.
  */
-import { type DynamicModule, forwardRef, inject, type MultiProvider, module, provide, Token } from "../../src/index.js";
+import { z } from "zod";
+import {
+  ConfigModule,
+  type DynamicModule,
+  forwardRef,
+  inject,
+  loadConfig,
+  type MultiProvider,
+  module,
+  provide,
+  Token,
+} from "../../src/index.js";
 
 type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
 function expectTrue<_T extends true>(): void {}
@@ -69,3 +80,11 @@ export class Later {
 }
 // @ts-expect-error forwardRef takes a module (class or dynamic module), not a token
 forwardRef(() => PORT);
+
+const Env = z.object({ PORT: z.coerce.number() });
+export const configured = ConfigModule.forRoot({ token: new Token<{ PORT: number }>("OK"), schema: Env, env: {} });
+// @ts-expect-error the token's type must be the schema's output
+export const mistyped = ConfigModule.forRoot({ token: new Token<{ PORT: string }>("BAD"), schema: Env, env: {} });
+export const loaded: { PORT: number } = loadConfig(Env, { env: {} });
+// @ts-expect-error loadConfig needs an explicit env (process.env in apps)
+loadConfig(Env, {});

@@ -1,0 +1,2 @@
+export { type EnvVars, type LoadConfigOptions, loadConfig } from "./load.js";
+export { ConfigModule, type ConfigModuleOptions } from "./module.js";
