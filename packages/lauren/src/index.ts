@@ -159,7 +159,11 @@ export {
 } from "./pipeline/index.js";
 
 export {
+  type BroadcastAdapter,
   BroadcastGroup,
+  type BroadcastGroupOptions,
+  type BroadcastLink,
+  type BroadcastListenOptions,
   type BroadcastOptions,
   type EventProducer,
   EventStream,
@@ -193,6 +197,7 @@ export {
   InMemorySessionStore,
   type RevocationEvent,
   RevocationStore,
+  type RevokeUserOptions,
   type SaveOptions,
   SESSION_EXPIRES_AT,
   Session,

@@ -19,7 +19,7 @@ import { compose } from "../pipeline/compose.js";
 import { compileExceptionHandlers } from "../pipeline/exception-handlers.js";
 import { compileInterceptors } from "../pipeline/interceptors.js";
 import { compileMiddleware } from "../pipeline/middleware.js";
-import { installWebSockets } from "../realtime/index.js";
+import { attachBroadcastAdapter, installWebSockets } from "../realtime/index.js";
 import { RevocationStore, SessionEngine } from "../sessions/index.js";
 import { LaurenApplication } from "./application.js";
 import { compileRoutes, isOtherController } from "./compile-routes.js";
@@ -131,6 +131,7 @@ function assemble(build: Build): LaurenApplication {
   );
   const events = new EventBus(logger);
   // --- end pipeline ---
+  if (options.broadcast !== undefined) attachBroadcastAdapter(container.built, options.broadcast);
   const { router, routes } = compileRoutes({
     modules,
     container,

@@ -10,6 +10,7 @@ import type { InterceptorLike } from "../pipeline/interceptors.js";
 import type { MiddlewareLike } from "../pipeline/middleware.js";
 import type { ErrorFormat } from "../pipeline/problem.js";
 import { compileOriginPolicy, type OriginPolicy } from "../realtime/ws/origin.js";
+import type { BroadcastAdapter } from "../realtime/index.js";
 import type { SessionOptions } from "../sessions/index.js";
 
 export type { OpenApiInfo };
@@ -81,6 +82,8 @@ export interface LaurenOptions {
   shutdownTimeout?: number;
   /** Milliseconds each lifecycle hook may take before it is reported and skipped. Default 10 000. */
   hookTimeout?: number;
+  /** Relays every `BroadcastGroup` singleton to the app's other processes (e.g. Redis pub/sub). */
+  broadcast?: BroadcastAdapter;
 }
 
 export interface ResolvedOptions {

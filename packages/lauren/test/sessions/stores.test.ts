@@ -15,49 +15,6 @@ const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeo
 
 describe("stores (SESSIONS.md §8)", () => {
   describe("InMemorySessionStore", () => {
-    test("mints 43-character base64url ids that do not repeat", () => {
-      const store = new InMemorySessionStore();
-      const ids = new Set(Array.from({ length: 1000 }, () => store.newId()));
-      assert.equal(ids.size, 1000);
-      for (const id of ids) assert.match(id, /^[A-Za-z0-9_-]{43}$/);
-    });
-
-    test("save merges the changed and deleted keys onto what the store holds", async () => {
-      const store = new InMemorySessionStore();
-      await store.save(ID(1), { a: 1, b: 2, c: 3 }, opts(["a", "b", "c"], [], true));
-      await store.save(ID(1), { a: 10, stale: "ignored" }, opts(["a"], ["c"]));
-      assert.deepEqual(await store.load(ID(1)), { a: 10, b: 2 });
-    });
-
-    test("a save for an id that is not minted and has no row is dropped", async () => {
-      const store = new InMemorySessionStore();
-      assert.equal(await store.save(ID(1), { a: 1 }, opts(["a"])), false);
-      assert.equal(await store.load(ID(1)), null);
-      assert.equal(store.size, 0);
-    });
-
-    test("loads hand out copies: mutating one never changes the stored row", async () => {
-      const store = new InMemorySessionStore();
-      await store.save(ID(1), { cart: ["potion"] }, opts(["cart"], [], true));
-      const first = (await store.load(ID(1))) as { cart: string[] };
-      first.cart.push("sword");
-      assert.deepEqual(await store.load(ID(1)), { cart: ["potion"] });
-    });
-
-    test("rows expire after their TTL; touch extends it without writing data", async () => {
-      const clock = new Clock();
-      const store = new InMemorySessionStore({ clock: clock.read });
-      await store.save(ID(1), { a: 1 }, opts(["a"], [], true, 10));
-      clock.now += 9;
-      await store.touch(ID(1), 10);
-      clock.now += 9;
-      assert.deepEqual(await store.load(ID(1)), { a: 1 });
-      clock.now += 1;
-      assert.equal(await store.load(ID(1)), null);
-      await store.touch(ID(1), 10);
-      assert.equal(store.size, 0, "touch never creates a row");
-    });
-
     test("expired rows are swept by an unref'd timer, which close() stops", async () => {
       const clock = new Clock();
       const store = new InMemorySessionStore({ clock: clock.read, sweepIntervalMs: 5 });
