@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-const roots = ["packages/lauren/dist/test", "examples/hero-hq/dist/test"];
+const roots = ["packages/lauren/dist/test", "packages/lauren-redis/dist/test", "examples/hero-hq/dist/test"];
 const filter = process.argv.slice(2);
 
 function collect(dir, out) {
