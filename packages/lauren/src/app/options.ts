@@ -9,8 +9,8 @@ import type { ExceptionHandlerLike } from "../pipeline/exception-handlers.js";
 import type { InterceptorLike } from "../pipeline/interceptors.js";
 import type { MiddlewareLike } from "../pipeline/middleware.js";
 import type { ErrorFormat } from "../pipeline/problem.js";
-import { compileOriginPolicy, type OriginPolicy } from "../realtime/ws/origin.js";
 import type { BroadcastAdapter } from "../realtime/index.js";
+import { compileOriginPolicy, type OriginPolicy } from "../realtime/ws/origin.js";
 import type { SessionOptions } from "../sessions/index.js";
 
 export type { OpenApiInfo };
