@@ -26,6 +26,7 @@ import { type ErrorContext, type ExceptionHandlerTable, findExceptionHandler } f
 import { runInterceptors } from "../pipeline/interceptors.js";
 import { type ErrorWriter, errorWriter } from "../pipeline/problem.js";
 import { PendingResponse } from "../pipeline/response.js";
+import { EventStream } from "../realtime/sse/event-stream.js";
 import type { Router } from "../routing/index.js";
 import type { SessionEngine } from "../sessions/index.js";
 import { validate } from "../validation/index.js";
@@ -345,8 +346,11 @@ export class Dispatcher {
       let cookie: string | null | Promise<string | null> = session === null ? null : (sessions as SessionEngine).commit(session);
       if (cookie instanceof Promise) cookie = await cookie;
       const env = route.compression === null ? this.#env : this.#compressing(route.compression);
-      if (result instanceof HttpResponse) await result.writeTo(res, cookie, env);
-      else if (result === undefined) writeBody(res, route.status === 200 ? 204 : route.status, null, [], cookie, null);
+      if (result instanceof HttpResponse) {
+        // An event stream opened with a session ends when the session does (logout, revocation, expiry).
+        const live = session !== null && result instanceof EventStream;
+        await result.writeTo(res, cookie, live ? (sessions as SessionEngine).streamEnv(session as AppSession, env, res) : env);
+      } else if (result === undefined) writeBody(res, route.status === 200 ? 204 : route.status, null, [], cookie, null);
       else {
         const written = writeValue(res, route.status, result, cookie, env);
         if (written !== undefined) await written;

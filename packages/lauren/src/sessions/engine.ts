@@ -3,15 +3,19 @@
  * `commit` after it and before the status line goes out. Both stay synchronous whenever no
  * I/O is needed, so apps pay for sessions only on requests that use them.
  */
+import type { ServerResponse } from "node:http";
 import type { Logger } from "../app/logger.js";
+import type { ResponseEnv } from "../http/reply.js";
+import { watchAbort } from "../realtime/abort-watch.js";
 import { type ResolvedSessionConfig, resolveSessionOptions, type SessionOptions } from "./config.js";
 import { EngineContext } from "./context.js";
 import type { CrossOriginPolicy } from "./cross-origin.js";
 import { CsrfTokenCheck } from "./csrf.js";
+import { LiveSessions, type SessionEndReason } from "./live.js";
 import { loadSession } from "./load.js";
 import { commitSession, createSessionCookie } from "./persist.js";
 import { InMemoryRevocationStore, type RevocationStore } from "./revocation.js";
-import type { Session } from "./session.js";
+import { coreOfSession, type Session } from "./session.js";
 import type { SessionStore } from "./store.js";
 import { InMemorySessionStore } from "./stores/in-memory.js";
 
@@ -24,6 +28,8 @@ export class SessionEngine {
   /** The synchronizer-token check, when the app opted in. */
   readonly csrf: CsrfTokenCheck | null;
   readonly #ctx: EngineContext;
+  /** Connections to close when their session ends; made on the first `watch`. */
+  #live: LiveSessions | null = null;
 
   private constructor(ctx: EngineContext, config: ResolvedSessionConfig) {
     this.#ctx = ctx;
@@ -69,7 +75,50 @@ export class SessionEngine {
    * latter is thrown synchronously when no I/O was needed, so callers handle both forms.
    */
   commit<T extends object>(session: Session<T>): string | null | Promise<string | null> {
-    return commitSession(this.#ctx, session);
+    const result = commitSession(this.#ctx, session);
+    const live = this.#live;
+    if (live === null) return result;
+    const core = coreOfSession(session);
+    const key = core.liveKey;
+    if (key === null || !(core.invalidated || core.regenerated)) return result;
+    const reason: SessionEndReason = core.invalidated ? "logout" : "regenerated";
+    if (!(result instanceof Promise)) {
+      live.ended(key, reason);
+      return result;
+    }
+    return result.then((cookie) => {
+      live.ended(key, reason);
+      return cookie;
+    });
+  }
+
+  /**
+   * Registers a long-lived connection opened with `session` (a WebSocket, an event stream):
+   * `onEnd` runs once when that session ends (logout, regenerated away, ended from the user's
+   * session list, user revoked, expired). Returns the function to call when the connection
+   * closes on its own, or null for an anonymous session (nothing to watch).
+   */
+  watch<T extends object>(session: Session<T>, onEnd: (reason: SessionEndReason) => void): (() => void) | null {
+    this.#live ??= new LiveSessions(this.#ctx);
+    return this.#live.watch(coreOfSession(session), onEnd);
+  }
+
+  /** The environment for an event stream opened with `session`: its signal also aborts when the session ends. */
+  streamEnv<T extends object, E extends ResponseEnv>(session: Session<T>, env: E, res: ServerResponse): E {
+    const ended = new AbortController();
+    const unwatch = this.watch(session, () => ended.abort());
+    if (unwatch === null) return env;
+    const unshut = watchAbort(env.signal, () => ended.abort());
+    res.once("close", () => {
+      unwatch();
+      unshut();
+    });
+    return { ...env, signal: ended.signal };
+  }
+
+  /** Live connections being watched (for tests and diagnostics). */
+  get liveConnections(): number {
+    return this.#live?.size ?? 0;
   }
 
   /** Stores a session holding `data` and returns its signed cookie value (for the test client). */
@@ -79,6 +128,7 @@ export class SessionEngine {
 
   /** Stops the stores' sweep timers. */
   close(): void {
+    this.#live?.close();
     (this.store as { close?: () => void }).close?.();
     (this.revocationStore as { close?: () => void } | null)?.close?.();
   }

@@ -19,6 +19,7 @@ export {
   SessionTooLargeError,
   sessionsDisabledError,
 } from "./errors.js";
+export { SESSION_ENDED_CLOSE_CODE, type SessionEndReason } from "./live.js";
 export {
   InMemoryRevocationStore,
   type InMemoryRevocationStoreOptions,

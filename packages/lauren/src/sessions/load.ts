@@ -34,7 +34,7 @@ export function loadSession(ctx: EngineContext, cookieHeader: string | undefined
     const id = own(envelope, "i");
     return isSessionId(id) ? loadRow(ctx, id, core) : ctx.anonymous();
   }
-  return withData(ctx, core, envelope);
+  return withData(ctx, core, envelope, raw);
 }
 
 /** The encrypted cookie store: the cookie opens (authenticated) or the session is anonymous. */
@@ -45,13 +45,14 @@ function loadSealed(ctx: EngineContext, raw: string): Session | Promise<Session>
   if (envelope === null) return ctx.anonymous();
   const core = inbound(ctx, opened.keyIndex);
   if (!readEnvelope(ctx, core, envelope)) return ctx.anonymous();
-  return withData(ctx, core, envelope);
+  return withData(ctx, core, envelope, raw);
 }
 
-function withData(ctx: EngineContext, core: SessionCore, envelope: Record<string, unknown>): Session | Promise<Session> {
+function withData(ctx: EngineContext, core: SessionCore, envelope: Record<string, unknown>, raw: string): Session | Promise<Session> {
   const data = own(envelope, "d");
   if (!isPlainObject(data)) return ctx.anonymous();
   core.data = toMap(data);
+  core.liveKey = core.tokenId === null ? `c:${raw}` : `j:${core.tokenId}`;
   if (ctx.absoluteTimeout !== null && pastDeadline(ctx, core)) return ctx.anonymous();
   return ctx.revocation === null ? sessionFromCore(core) : checkRevoked(ctx, core);
 }
@@ -99,6 +100,7 @@ async function loadRow(ctx: EngineContext, id: string, core: SessionCore): Promi
   core.data = toMap(row);
   core.id = id;
   core.originalId = id;
+  core.liveKey = `s:${id}`;
   const rowExpiry = (row as { [SESSION_EXPIRES_AT]?: unknown })[SESSION_EXPIRES_AT];
   if (rowExpiry === null || typeof rowExpiry === "number") core.rowExpiry = rowExpiry;
   if (ctx.absoluteTimeout !== null && pastDeadline(ctx, core)) {

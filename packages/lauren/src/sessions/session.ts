@@ -44,6 +44,8 @@ export class SessionCore {
   expiry: number | null = null;
   /** Row expiry reported by the store; `undefined` when it did not say. */
   rowExpiry: number | null | undefined = undefined;
+  /** What identifies the inbound session to live connections: `s:<id>`, `j:<token id>` or `c:<cookie>`. */
+  liveKey: string | null = null;
   /** Flash values that came in with the request and were not taken yet; read on first flash use. */
   flashIn: Map<string, unknown> | null = null;
   /** Flash values set by this request, for the next one. */

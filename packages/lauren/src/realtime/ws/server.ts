@@ -16,7 +16,7 @@ import { HandlerContext } from "../../http/handler-context.js";
 import { LaurenRequest } from "../../http/request.js";
 import { admit } from "../../pipeline/admission.js";
 import type { Router } from "../../routing/index.js";
-import type { SessionEngine } from "../../sessions/index.js";
+import { SESSION_ENDED_CLOSE_CODE, type SessionEngine } from "../../sessions/index.js";
 import type { CompiledGateway } from "./compile.js";
 import { WebSocketConnection } from "./connection.js";
 import { readonlySession } from "./context.js";
@@ -138,7 +138,15 @@ export class WsServer {
     const live = this.#live.get(gateway) as Set<ConnectionRunner>;
     live.add(runner);
     this.#startBeat(gateway, live);
+    // The connection ends with its session: logout, regenerated, revoked, expired (sessions guide).
+    const unwatch =
+      session === null
+        ? null
+        : (this.#deps.sessions as SessionEngine).watch(session, (reason) =>
+            connection.close(SESSION_ENDED_CLOSE_CODE, `session ended: ${reason}`),
+          );
     runner.finished.then(() => {
+      unwatch?.();
       live.delete(runner);
       if (live.size === 0) this.#stopBeat(gateway);
     });
