@@ -68,6 +68,9 @@ test("Swagger UI renders Hero HQ from our own origin and Try it out reaches the 
   await page.goto(`${url}/docs`);
   await page.getByText("/heroes/{id}", { exact: true }).waitFor({ timeout: 30_000 });
   await page.locator("#operations-tag-heroes").waitFor();
+  // HQ's own name and version head the page, not a generic title.
+  const title = page.locator(".info .title");
+  assert.match(await title.innerText(), /^Hero HQ\s*0\.1\.0/);
   for (const path of ["/heroes/", "/me/login", "/missions/dispatch"]) {
     assert.ok((await page.getByText(path, { exact: true }).count()) > 0, `${path} is listed`);
   }

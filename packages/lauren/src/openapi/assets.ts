@@ -14,6 +14,13 @@ import { type Reply, reply } from "../http/reply.js";
 
 const gzipAsync = promisify(gzip);
 
+/** A file the page loads: where it is in the package, its type, and an optional rewrite applied once on load. */
+export interface AssetFile {
+  path: string;
+  type: string;
+  rewrite?: (text: string) => string;
+}
+
 interface Asset {
   raw: Buffer;
   gzipped: Buffer | null;
@@ -38,12 +45,12 @@ export function acceptsGzip(header: string | undefined): boolean {
 export class PackageAssets {
   readonly version: string;
   readonly #dir: string;
-  /** Served name → [path inside the package, content type]; nothing else of the package is served. */
-  readonly #files: Readonly<Record<string, readonly [string, string]>>;
+  /** By served name; nothing else of the package is served. */
+  readonly #files: Readonly<Record<string, AssetFile>>;
   readonly #assets = new Map<string, Promise<Asset>>();
 
   /** `option` names the app option that needs the package, for the error message. */
-  constructor(pkg: string, files: Readonly<Record<string, readonly [string, string]>>, option: string) {
+  constructor(pkg: string, files: Readonly<Record<string, AssetFile>>, option: string) {
     let dir: string;
     try {
       // Resolving package.json (not the package) avoids loading a megabyte bundle into Node.
@@ -51,7 +58,7 @@ export class PackageAssets {
     } catch {
       throw new ConfigurationError(`${option} needs the ${pkg} package, which is missing: run \`npm install ${pkg}\`.`);
     }
-    for (const [path] of Object.values(files)) {
+    for (const { path } of Object.values(files)) {
       if (!existsSync(join(dir, path))) throw new ConfigurationError(`${pkg} at ${dir} has no ${path}: reinstall it.`);
     }
     this.#dir = dir;
@@ -67,10 +74,11 @@ export class PackageAssets {
   /** One of the listed files; any other name is a 404, so the rest of the package stays private. */
   async asset(name: string, acceptEncoding: string | undefined): Promise<Reply> {
     if (!Object.hasOwn(this.#files, name)) throw new RouteNotFoundError(`No docs asset named ${name}`);
-    const [path, type] = this.#files[name] as readonly [string, string];
+    const file = this.#files[name] as AssetFile;
+    const type = file.type;
     let loading = this.#assets.get(name);
     if (loading === undefined) {
-      loading = this.#load(path, type);
+      loading = this.#load(file);
       this.#assets.set(name, loading);
       // A failed read is retried on the next request rather than cached.
       loading.catch(() => this.#assets.delete(name));
@@ -82,8 +90,9 @@ export class PackageAssets {
     return reply(asset.raw, { headers: assetHeaders(type, asset.gzipped === null ? null : "identity") });
   }
 
-  async #load(path: string, type: string): Promise<Asset> {
-    const raw = await readFile(join(this.#dir, path));
+  async #load({ path, type, rewrite }: AssetFile): Promise<Asset> {
+    const read = await readFile(join(this.#dir, path));
+    const raw = rewrite === undefined ? read : Buffer.from(rewrite(read.toString("utf8")));
     const gzipped = type.startsWith("image/") ? null : await gzipAsync(raw);
     return { raw, gzipped };
   }

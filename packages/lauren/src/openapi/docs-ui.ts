@@ -3,15 +3,15 @@
  * origin (no CDN, so it works offline and leaks nothing) under a strict Content-Security-Policy.
  */
 import { type Reply, reply } from "../http/reply.js";
-import { escapeHtml, INIT_SCRIPT, initScript, PackageAssets, pageHeaders } from "./assets.js";
+import { type AssetFile, escapeHtml, INIT_SCRIPT, initScript, PackageAssets, pageHeaders } from "./assets.js";
 
 /** The files the page loads, with their content types. */
-const FILES: Record<string, readonly [string, string]> = {
-  "swagger-ui.css": ["swagger-ui.css", "text/css; charset=utf-8"],
-  "index.css": ["index.css", "text/css; charset=utf-8"],
-  "swagger-ui-bundle.js": ["swagger-ui-bundle.js", "text/javascript; charset=utf-8"],
-  "favicon-32x32.png": ["favicon-32x32.png", "image/png"],
-  "favicon-16x16.png": ["favicon-16x16.png", "image/png"],
+const FILES: Record<string, AssetFile> = {
+  "swagger-ui.css": { path: "swagger-ui.css", type: "text/css; charset=utf-8" },
+  "index.css": { path: "index.css", type: "text/css; charset=utf-8" },
+  "swagger-ui-bundle.js": { path: "swagger-ui-bundle.js", type: "text/javascript; charset=utf-8" },
+  "favicon-32x32.png": { path: "favicon-32x32.png", type: "image/png" },
+  "favicon-16x16.png": { path: "favicon-16x16.png", type: "image/png" },
 };
 
 /**

@@ -6,10 +6,25 @@
  */
 import { randomBytes } from "node:crypto";
 import { type Reply, reply } from "../http/reply.js";
-import { escapeHtml, INIT_SCRIPT, initScript, PackageAssets, pageHeaders } from "./assets.js";
+import { type AssetFile, escapeHtml, INIT_SCRIPT, initScript, PackageAssets, pageHeaders } from "./assets.js";
 
-const FILES: Record<string, readonly [string, string]> = {
-  "redoc.standalone.js": ["bundles/redoc.standalone.js", "text/javascript; charset=utf-8"],
+/**
+ * Two edits to the bundle as served, both checked by the browser test. ReDoc's menu footer
+ * shows a logo from cdn.redoc.ly, which the policy would block with a console error: an empty
+ * data: image takes its place, and ReDoc hides it. And the bundle adds its scrollbar styles
+ * while it loads, before ReDoc.init can hand over the nonce: webpack's nonce is read from the
+ * bundle's own script element instead, which carries it.
+ */
+const REDOC_CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg";
+const WEBPACK_NONCE = "},r.nc=void 0;";
+const WEBPACK_NONCE_FROM_SCRIPT = "},r.nc=document.currentScript&&document.currentScript.nonce||void 0;";
+
+const FILES: Record<string, AssetFile> = {
+  "redoc.standalone.js": {
+    path: "bundles/redoc.standalone.js",
+    type: "text/javascript; charset=utf-8",
+    rewrite: (text) => text.replaceAll(REDOC_CDN_LOGO, "data:,").replace(WEBPACK_NONCE, WEBPACK_NONCE_FROM_SCRIPT),
+  },
 };
 
 export function redocCsp(nonce: string): string {
@@ -41,10 +56,11 @@ export class RedocUi {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 </head>
 <body>
 <div id="redoc"></div>
-<script src="${at("redoc.standalone.js")}"></script>
+<script src="${at("redoc.standalone.js")}" nonce="${nonce}"></script>
 <script src="${at(INIT_SCRIPT)}" nonce="${nonce}"></script>
 </body>
 </html>
