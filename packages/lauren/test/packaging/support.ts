@@ -17,11 +17,14 @@ export interface RunResult {
  * `npm test` exports npm_* variables (the repository as local prefix, the lifecycle event...);
  * a child npm working on another project must not inherit them.
  */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.toLowerCase().startsWith("npm_") && key !== "INIT_CWD") env[key] = value;
+    // NODE_TEST_CONTEXT would make a nested `node --test` report to this runner, not print.
+    if (!key.toLowerCase().startsWith("npm_") && key !== "INIT_CWD" && key !== "NODE_TEST_CONTEXT") env[key] = value;
   }
+  // npm, and the scripts it runs, use the node that runs these tests (CI runs them on Node 24 too).
+  env.PATH = [path.dirname(process.execPath), env.PATH ?? ""].join(path.delimiter);
   return { ...env, ...extra };
 }
 
