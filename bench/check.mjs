@@ -10,7 +10,7 @@ import { createHmac } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 
-const SECRET = "change-me-hero-hq-secret-please-32-bytes";
+const SECRET = "bench-only-secret-k7Qm2xVt9Lp4Rz8Wn3Yc6Hb1";
 const COOKIE = "lauren_session";
 const VOLT = { name: "Volt", power: "lightning", wattage: 9001 };
 const FOURTEEN_DAYS = 1209600;

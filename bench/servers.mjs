@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const HERO_HQ = "examples/hero-hq/dist/src/main.js";
-const BENCH_SECRET = "change-me-hero-hq-secret-please-32-bytes";
+const BENCH_SECRET = "bench-only-secret-k7Qm2xVt9Lp4Rz8Wn3Yc6Hb1";
 
 /**
  * @typedef {object} ServerDef

@@ -13,7 +13,7 @@ import { dispatch } from "./fake-http.mjs";
 import { measure } from "./harness.mjs";
 
 const filter = process.argv[2] ?? "";
-const SECRET = "change-me-hero-hq-secret-please-32-bytes";
+const SECRET = "bench-only-secret-k7Qm2xVt9Lp4Rz8Wn3Yc6Hb1";
 const silent = { info() {}, warn() {}, error() {} };
 const cases = [];
 const bench = (name, fn) => cases.push([name, fn]);

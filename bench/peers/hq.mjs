@@ -2,7 +2,7 @@
 // peer answers with byte-identical payloads. Each peer is still started on its own:
 // `PORT=3001 node bench/peers/raw-http.mjs`.
 
-export const SECRET = "change-me-hero-hq-secret-please-32-bytes";
+export const SECRET = "bench-only-secret-k7Qm2xVt9Lp4Rz8Wn3Yc6Hb1";
 export const COOKIE_NAME = "lauren_session";
 export const BADGE = "hq-badge-007";
 /** Session lifetime: 14 days. */

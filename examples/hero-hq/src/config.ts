@@ -6,8 +6,11 @@ import { type EnvVars, loadConfig } from "lauren";
 import { z } from "zod";
 
 // --8<-- [start:code]
-/** A development default for signing session cookies; used only when NODE_ENV is unset or "development". */
-export const DEV_SECRET = "change-me-hero-hq-secret-please-32-bytes";
+/**
+ * A development default for signing session cookies; used only when NODE_ENV is unset or
+ * "development". It is public, so anyone could sign cookies with it.
+ */
+export const DEV_SECRET = "hero-hq-development-only-secret-2f9c81d4e7";
 
 const Port = z
   .string()

@@ -13,8 +13,11 @@ export class HeroNotFoundError extends HttpError {
   static override code = "hero_not_found";
 }
 
+// Path values are strings: only plain digits become a number ("0x1", "1e0", " 1" stay strings and fail).
+const digitsToNumber = (value: unknown) => (typeof value === "string" && /^[0-9]+$/.test(value) ? Number(value) : value);
+
 const HeroParams = z.object({
-  id: z.coerce.number({ error: "must be an integer" }).int({ error: "must be an integer" }),
+  id: z.preprocess(digitsToNumber, z.number({ error: "must be an integer" }).int({ error: "must be an integer" })),
 });
 
 @controller("/heroes", { tags: ["heroes"] })

@@ -9,7 +9,7 @@ import {
   SignedCookieSessionStore,
   StartupError,
 } from "lauren";
-import { type HeroConfig, readConfig } from "./config.js";
+import { DEV_SECRET, type HeroConfig, readConfig } from "./config.js";
 import { HeroRepository } from "./roster.js";
 import { HeroHQModule } from "./teams.js";
 
@@ -57,6 +57,9 @@ export function buildApp(overrides: LaurenOptions = {}, config: HeroConfig = rea
 async function main(): Promise<void> {
   const config = readConfig(); // PORT=abc stops here, with one error naming PORT
   const app = buildApp({}, config);
+  if (config.SESSION_SECRET === DEV_SECRET) {
+    console.warn("hero-hq: SESSION_SECRET is not set; signing sessions with the public development secret (development only)");
+  }
   // Demo data for benchmarks and demos: HERO_HQ_SEED=1 puts Volt on the roster as hero 1,
   // the state every server in the shared benchmark contract starts in.
   if (config.HERO_HQ_SEED) {

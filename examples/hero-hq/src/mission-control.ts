@@ -18,18 +18,21 @@ import {
   wsController,
 } from "lauren";
 import { z } from "zod";
+import { NAME_MAX } from "./models.js";
 
-/** Who has been dispatched: one log for the whole app. */
+/** Who has been dispatched, oldest first: one log for the whole app, keeping the latest 1,000. */
 @injectable()
 export class MissionLog {
+  static readonly capacity = 1_000;
   readonly dispatched: string[] = [];
 
   record(hero: string): void {
     this.dispatched.push(hero);
+    if (this.dispatched.length > MissionLog.capacity) this.dispatched.shift();
   }
 }
 
-const DispatchQuery = z.object({ hero: z.string().min(1) });
+const DispatchQuery = z.object({ hero: z.string().min(1).max(NAME_MAX) });
 
 @controller("/missions")
 export class MissionControlController {

@@ -3,11 +3,14 @@
 // --8<-- [start:code]
 import { z } from "zod";
 
+/** Longest hero name (and power) HQ files; longer paperwork is a 422. */
+export const NAME_MAX = 100;
+
 /** The paperwork a hero files to join HQ. */
 export const CreateHero = z
   .object({
-    name: z.string(),
-    power: z.string(),
+    name: z.string().max(NAME_MAX),
+    power: z.string().max(NAME_MAX),
     // Raw power level; the Auditor insists it is a whole number.
     wattage: z.number().int(),
   })

@@ -72,6 +72,24 @@ export interface ResolvedSessionConfig {
 
 export const MIN_SECRET_BYTES = 32;
 const GENERATE_SECRET = `node -e "console.log(require('node:crypto').randomBytes(32).toString('base64url'))"`;
+
+/**
+ * A random 32-byte secret, in any text encoding, has well over 8 distinct bytes; fewer means
+ * a repeated character or a short word repeated ("x" * 32, spaces, "abcd" * 8).
+ */
+export const MIN_DISTINCT_SECRET_BYTES = 8;
+
+/**
+ * Secrets published as examples: anyone can sign cookies with them. The first is the tutorial
+ * secret of Lauren for Python (and of Hero HQ until it stopped using a fixed one).
+ */
+export const KNOWN_PLACEHOLDER_SECRETS: Set<string> = new Set([
+  "change-me-hero-hq-secret-please-32-bytes",
+  "change-me-to-a-long-random-secret-value",
+  "replace-me-with-a-long-random-secret-value",
+  "your-secret-key-at-least-32-bytes-long",
+  "this-is-a-very-long-secret-for-sessions",
+]);
 const SAME_SITE: Readonly<Record<string, "Lax" | "Strict" | "None">> = { lax: "Lax", strict: "Strict", none: "None" };
 // RFC 6265 cookie-name = token: visible ASCII except separators.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -170,6 +188,14 @@ function checkSecrets(secret: unknown): Buffer[] {
     const bytes = typeof item === "string" ? Buffer.byteLength(item) : item.length;
     if (bytes < MIN_SECRET_BYTES) {
       fail(`${label} is ${bytes} bytes; every secret must be at least ${MIN_SECRET_BYTES} random bytes. ${generate}`);
+    }
+    const raw = typeof item === "string" ? Buffer.from(item) : item;
+    const distinct = new Set(raw).size;
+    if (distinct < MIN_DISTINCT_SECRET_BYTES) {
+      fail(`${label} has only ${distinct} distinct byte value(s): that is a placeholder, not a random key. ${generate}`);
+    }
+    if (KNOWN_PLACEHOLDER_SECRETS.has(raw.toString("utf8").trim().toLowerCase())) {
+      fail(`${label} is a published example secret: anyone could sign session cookies with it. ${generate}`);
     }
   });
   return normalizeSecrets(secret as SecretInput);

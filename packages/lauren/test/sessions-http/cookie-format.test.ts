@@ -18,6 +18,7 @@ import {
   SignedCookieSessionStore,
 } from "../../src/index.js";
 import { TestClient } from "../../src/testing/index.js";
+import { allowPythonTutorialSecret, PYTHON_TUTORIAL_SECRET } from "../sessions/helpers.js";
 import { Clock, CountingStore, envelopeOf, NOW, SECRET, SERVER_COOKIE, sign, unsigned } from "./helpers.js";
 
 @controller("/acct")
@@ -189,7 +190,8 @@ describe("cookie values", () => {
 
 // From shared/vectors/lauren-session-vectors.json: what Python Lauren sent for the same login
 // at 1767225600 with Hero HQ's secret, session id and token id pinned.
-const PY_SECRET = "change-me-hero-hq-secret-please-32-bytes";
+const PY_SECRET = PYTHON_TUTORIAL_SECRET;
+allowPythonTutorialSecret();
 const PY_ID = "vcXNTkcR21aJp3eD_rcKAh66-nWw5BEwWtFwNjdx7dc";
 const PY_JTI = "q2VvO0b3k9S1xWm8ZtYh3A";
 const TAIL = "; Max-Age=1209600; Path=/; HttpOnly; SameSite=Lax";

@@ -201,9 +201,9 @@ describe("start-up validation", () => {
 
   test("safe configurations at the edges of each rule are accepted and serve requests", async () => {
     const accepted: SessionOptions[] = [
-      { secret: "x".repeat(32) },
-      { secret: Buffer.alloc(32, 7) },
-      { secret: [SECRET, Buffer.alloc(40, 1)] },
+      { secret: "abcdefgh".repeat(4) },
+      { secret: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7)) },
+      { secret: [SECRET, Buffer.from(Array.from({ length: 40 }, (_, i) => i))] },
       { secret: SECRET, sameSite: "NONE" },
       { secret: SECRET, sameSite: "Strict", secure: false },
       { secret: SECRET, cookieName: "__Host-sid" },

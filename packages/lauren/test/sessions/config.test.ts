@@ -62,9 +62,25 @@ describe("start-up validation (SESSIONS.md §2)", () => {
     });
 
     test("the length is counted in bytes, so 16 two-byte characters are enough", () => {
-      assert.doesNotThrow(() => create({ secret: "é".repeat(16) }));
-      assert.doesNotThrow(() => create({ secret: Buffer.alloc(32, 1) }));
+      assert.doesNotThrow(() => create({ secret: "éàüöçñøåß€ŁŚŻĆłśż".slice(0, 16) }));
+      assert.doesNotThrow(() => create({ secret: Buffer.from(Array.from({ length: 32 }, (_, i) => i)) }));
       refuses({ secret: Buffer.alloc(31, 1) }, /31 bytes/);
+    });
+
+    test("a secret of too few distinct bytes is refused, however long", () => {
+      refuses({ secret: " ".repeat(32) }, /sessions\.secret has only 1 distinct byte value\(s\).*Generate one with: node -e/);
+      refuses({ secret: "abcd".repeat(16) }, /only 4 distinct/);
+      refuses({ secret: [SECRET, Buffer.alloc(64, 7)] }, /sessions\.secret\[1\] has only 1 distinct/);
+      refuses({ secret: "é".repeat(16) }, /only 2 distinct/);
+    });
+
+    test("a published example secret is refused, also in another case or with spaces around it", () => {
+      for (const secret of ["change-me-hero-hq-secret-please-32-bytes", " Change-Me-To-A-Long-Random-Secret-Value\n"]) {
+        refuses(
+          { secret },
+          /sessions\.secret is a published example secret: anyone could sign session cookies with it\. Generate one with/,
+        );
+      }
     });
 
     test("a secret that is neither a string nor a Buffer is refused", () => {

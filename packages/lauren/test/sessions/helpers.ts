@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "../../src/app/logger.js";
+import { KNOWN_PLACEHOLDER_SECRETS } from "../../src/sessions/config.js";
 import {
   InMemoryRevocationStore,
   InMemorySessionStore,
@@ -15,7 +16,8 @@ import {
   type SessionOptions,
 } from "../../src/sessions/index.js";
 
-export const SECRET = "change-me-hero-hq-secret-please-32-bytes";
+/** Not the original's tutorial secret: the engine refuses that one as a published placeholder. */
+export const SECRET = "sessions-unit-test-secret-32-bytes-long";
 export const NOW = 1767225600;
 
 /** The repository root is the nearest directory whose package.json declares workspaces. */
@@ -156,4 +158,14 @@ export async function loggedIn(engine: SessionEngine, data: Record<string, unkno
     for (const [key, value] of Object.entries(data)) session.set(key, value);
   });
   return cookieValue(setCookie);
+}
+
+/**
+ * The original's tutorial secret, which its session vectors were made with. The engine
+ * refuses it as a published placeholder; the files that reproduce those vectors byte for
+ * byte call this once (each test file runs in its own process, so no other file is affected).
+ */
+export const PYTHON_TUTORIAL_SECRET = "change-me-hero-hq-secret-please-32-bytes";
+export function allowPythonTutorialSecret(): void {
+  KNOWN_PLACEHOLDER_SECRETS.delete(PYTHON_TUTORIAL_SECRET);
 }

@@ -14,6 +14,7 @@ import {
   verifySignedValue,
 } from "../../src/sessions/index.js";
 import {
+  allowPythonTutorialSecret,
   Clock,
   cookieValue,
   envelope,
@@ -25,6 +26,7 @@ import {
   type Vector,
 } from "./helpers.js";
 
+allowPythonTutorialSecret();
 const file = loadVectors();
 const SECRET: string = file.secret;
 const NOW: number = file.fixed_inputs.now_integral;
