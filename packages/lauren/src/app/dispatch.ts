@@ -14,7 +14,7 @@ import type { AppSession } from "../http/context.js";
 import { HandlerContext } from "../http/handler-context.js";
 import { readJsonBody } from "../http/json-body.js";
 import { HttpResponse, type ResponseEnv } from "../http/reply.js";
-import { LaurenRequest } from "../http/request.js";
+import { ClientAbortedError, LaurenRequest } from "../http/request.js";
 import { writeValue } from "../http/result.js";
 import { writeBody } from "../http/send.js";
 import type { BackgroundTasks } from "../http/tasks.js";
@@ -378,6 +378,12 @@ export class Dispatcher {
     session: AppSession | null,
     request: LaurenRequest,
   ): Promise<void> {
+    if (thrown instanceof ClientAbortedError) {
+      // Nobody is left to answer, and nothing is wrong with the server: one line, no stack.
+      this.#deps.logger.warn(`${route.contextRoute.label}: ${thrown.message}`);
+      res.destroy();
+      return;
+    }
     if (res.headersSent) {
       // A streaming response failed midway: the status is gone, so cut the stream.
       if (toHttpError(thrown).unexpected) this.#logUnexpected(request, `unhandled error in ${route.contextRoute.label}`, thrown);

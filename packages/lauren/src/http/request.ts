@@ -11,6 +11,15 @@ export type ParsedQuery = Readonly<Record<string, string | string[] | undefined>
 
 const EMPTY_BUFFER = Buffer.alloc(0);
 
+/**
+ * The client went away (closed or reset the connection) before its whole body arrived. No
+ * one is left to answer and nothing is wrong with the server, so the dispatcher notes it in
+ * one short log line instead of reporting an error with a stack.
+ */
+export class ClientAbortedError extends Error {
+  override readonly name = "ClientAbortedError";
+}
+
 export class LaurenRequest {
   readonly raw: IncomingMessage;
   readonly method: string;
@@ -165,12 +174,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       cleanup();
       resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     };
-    const onError = (err: Error): void => {
+    const onError = (): void => {
       cleanup();
-      reject(err);
+      reject(new ClientAbortedError("client closed the connection before sending the whole body"));
     };
     const onClose = (): void => {
-      if (!req.complete) onError(new Error("client closed the connection before sending the whole body"));
+      if (!req.complete) onError();
     };
     req.on("data", onData);
     req.on("end", onEnd);

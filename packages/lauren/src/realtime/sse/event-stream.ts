@@ -64,7 +64,7 @@ export class EventStream extends HttpResponse {
     // Written once: dropping the source lets the producer be collected with the stream.
     this.#source = null;
     const iterator = openIterator(source);
-    res.writeHead(this.status, this.#headerList(setCookie));
+    res.writeHead(this.status, this.#headerList(setCookie, res.shouldKeepAlive));
     if (res.req?.method === "HEAD" || env.signal.aborted || res.destroyed) {
       res.end();
       stop(iterator, env);
@@ -95,10 +95,17 @@ export class EventStream extends HttpResponse {
     if (reason !== "client-left") res.end();
   }
 
-  #headerList(setCookie: SetCookie): (string | string[])[] {
+  /**
+   * A client that sent `Connection: close` (or speaks HTTP/1.0) is told `close`, and node then
+   * closes the socket when the stream ends (RFC 9112 §9.6); `keep-alive` would hold it open.
+   */
+  #headerList(setCookie: SetCookie, keepAlive: boolean): (string | string[])[] {
     const own = new Set(Object.keys(this.headers).map((k) => k.toLowerCase()));
     const out: (string | string[])[] = [];
-    for (const [name, value] of SSE_HEADERS) if (!own.has(name)) out.push(name, value);
+    for (const [name, value] of SSE_HEADERS) {
+      if (own.has(name)) continue;
+      out.push(name, name === "connection" && !keepAlive ? "close" : value);
+    }
     for (const [name, value] of Object.entries(this.headers)) {
       if (Array.isArray(value)) for (const v of value) out.push(name, String(v));
       else out.push(name, String(value));
