@@ -14,6 +14,7 @@ import type { RouteDescriptor } from "../guards/execution-context.js";
 import { type GuardEntry, GuardFactory, type GuardLike } from "../guards/index.js";
 import { type CompressionPolicy, compressionPolicy } from "../http/compress.js";
 import type { ContextRoute } from "../http/handler-context.js";
+import type { Logger } from "../logging/index.js";
 import { type ClassMeta, readMeta } from "../metadata/index.js";
 import type { CompiledModule } from "../modules/index.js";
 import { type Chain, compose } from "../pipeline/compose.js";
@@ -64,6 +65,8 @@ export interface RouteCompileInput {
   csrf?: CsrfTokenCheck | null;
   /** The app's compression policy, or null when compression is off by default. */
   compression?: CompressionPolicy | null;
+  /** The app's logger, behind `ctx.log`. */
+  logger?: Logger;
   /** App-wide interceptors, compiled once (outermost). */
   globalInterceptors?: readonly CompiledInterceptor[];
   /** App-wide exception handlers, compiled once (consulted last). */
@@ -145,7 +148,10 @@ function compileRoute(r: OneRoute): CompiledRoute {
     method: routeMeta.method,
     path,
     descriptor: { controller: cls, controllerName: cls.name, handlerName, method: routeMeta.method, route: path, metadata },
-    contextRoute: { label, scope: r.module, sessionsOffReason },
+    contextRoute:
+      r.input.logger === undefined
+        ? { label, scope: r.module, sessionsOffReason }
+        : { label, scope: r.module, sessionsOffReason, logger: r.input.logger },
     controller: r.instance,
     handler: handler as (ctx: unknown) => unknown,
     guards: guardList.length === 0 ? null : guardList,

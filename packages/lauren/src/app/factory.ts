@@ -142,6 +142,7 @@ function assemble(build: Build): LaurenApplication {
     compression: resolved.compression,
     globalInterceptors,
     globalExceptionHandlers,
+    logger,
   });
   // --- openapi: the document at openapiUrl and the docs UI at docsUrl, generated once here ---
   mountOpenApi({ router, routes, module: root, options, logger });

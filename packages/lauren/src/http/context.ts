@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { InjectionToken } from "../di/token.js";
+import type { Logger } from "../logging/index.js";
 import type { Session } from "../sessions/index.js";
 import type { Infer, RouteSchemas } from "../validation/types.js";
 import type { LaurenRequest, ParsedQuery } from "./request.js";
@@ -39,6 +40,8 @@ export interface Ctx<out S = {}> {
   readonly tasks: BackgroundTasks;
   /** A per-request bag shared between guards and the handler. */
   readonly state: Record<string, unknown>;
+  /** The app's logger; with `requestId()` every line carries the request's id. */
+  readonly log: Logger;
   /** Resolves a provider for this request (request-scoped ones are built once per request). */
   resolve<T>(token: InjectionToken<T>): T;
 }

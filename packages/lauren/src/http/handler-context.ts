@@ -4,6 +4,7 @@
  */
 import type { Container, ModuleScope, RequestCache } from "../di/container.js";
 import type { Class, InjectionToken } from "../di/token.js";
+import { type Logger, silentLogger, withFields } from "../logging/index.js";
 import { SessionConfigError } from "../sessions/index.js";
 import type { AppSession, Ctx } from "./context.js";
 import type { LaurenRequest, ParsedQuery } from "./request.js";
@@ -15,6 +16,8 @@ export interface ContextRoute {
   readonly scope: ModuleScope;
   /** Why `ctx.session` is unavailable on this route, or null when sessions are on. */
   readonly sessionsOffReason: string | null;
+  /** The app's logger, for `ctx.log`; absent on framework-internal routes (then silent). */
+  readonly logger?: Logger;
 }
 
 const UNSET: unknown = Symbol("unset");
@@ -82,6 +85,13 @@ export class HandlerContext implements Ctx<Record<string, never>> {
   /** Queued tasks, or null when the handler queued none; for the framework. */
   get queuedTasks(): BackgroundTasks | null {
     return this.#tasks;
+  }
+
+  /** The app's logger; once the request has an id (`requestId()`), every line carries it as `reqId`. */
+  get log(): Logger {
+    const base = this.#route.logger ?? silentLogger;
+    const id = this.request.id;
+    return id === null ? base : withFields(base, { reqId: id });
   }
 
   get state(): Record<string, unknown> {

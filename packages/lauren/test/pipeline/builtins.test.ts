@@ -1,0 +1,205 @@
+/** cors(), securityHeaders() and requestId(). */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  CorsConfigError,
+  type CorsOptions,
+  type Ctx,
+  controller,
+  cors,
+  corsPolicy,
+  get,
+  LaurenFactory,
+  type LaurenOptions,
+  module,
+  post,
+  requestId,
+  securityHeaders,
+} from "../../src/index.js";
+import { TestClient } from "../../src/testing/index.js";
+import { recordingLogger } from "../core/support.js";
+
+const ALLOWED = "https://hq.example";
+
+@controller("/heroes")
+class Heroes {
+  @get("/")
+  list() {
+    return [];
+  }
+  @post("/")
+  create() {
+    return { id: 1 };
+  }
+  @get("/log")
+  log(ctx: Ctx) {
+    ctx.log.info("looked at the roster");
+    return { id: ctx.request.id };
+  }
+}
+
+@controller("/reports")
+class Reports {
+  @get("/")
+  read() {
+    return "report";
+  }
+  @get("/public")
+  @corsPolicy({ origin: "*" })
+  open() {
+    return "anyone";
+  }
+}
+
+@module({ controllers: [Heroes, Reports] })
+class AppModule {}
+
+const POLICY: CorsOptions = { origin: [ALLOWED], credentials: true, exposedHeaders: ["x-request-id"], maxAge: 600 };
+
+function client(options: LaurenOptions = {}) {
+  return new TestClient(LaurenFactory.create(AppModule, { logger: false, ...options }));
+}
+
+const preflight = (origin: string, method = "POST") => ({
+  headers: { origin, "access-control-request-method": method, "access-control-request-headers": "content-type, x-hq-badge" },
+});
+
+describe("cors()", () => {
+  it("answers an allowed preflight with 204 and the headers that say yes", async () => {
+    const r = await client({ middleware: [cors(POLICY)] }).options("/heroes/", preflight(ALLOWED));
+    assert.equal(r.status, 204);
+    assert.equal(r.header("access-control-allow-origin"), ALLOWED);
+    assert.equal(r.header("access-control-allow-credentials"), "true");
+    assert.match(r.header("access-control-allow-methods") ?? "", /\bPOST\b/);
+    assert.equal(r.header("access-control-allow-headers"), "content-type, x-hq-badge");
+    assert.equal(r.header("access-control-max-age"), "600");
+    assert.match(r.header("vary") ?? "", /\bOrigin\b/);
+    assert.equal(r.text, "");
+  });
+
+  it("answers a preflight where only other methods are routed", async () => {
+    const r = await client({ middleware: [cors(POLICY)] }).options("/reports/", preflight(ALLOWED, "DELETE"));
+    assert.equal(r.status, 204);
+    assert.equal(r.header("access-control-allow-origin"), ALLOWED);
+  });
+
+  it("gives any other origin no Access-Control-Allow-* header, on preflights and on responses", async () => {
+    const c = client({ middleware: [cors(POLICY)] });
+    const pre = await c.options("/heroes/", preflight("https://villain.example"));
+    for (const name of Object.keys(pre.headers)) assert.ok(!name.startsWith("access-control-"), name);
+    assert.match(pre.header("vary") ?? "", /\bOrigin\b/);
+    const get = await c.get("/heroes/", { headers: { origin: "https://villain.example" } });
+    assert.equal(get.status, 200);
+    for (const name of Object.keys(get.headers)) assert.ok(!name.startsWith("access-control-"), name);
+    assert.match(get.header("vary") ?? "", /\bOrigin\b/);
+  });
+
+  it("marks allowed actual responses, errors included", async () => {
+    const c = client({ middleware: [cors(POLICY)] });
+    const r = await c.get("/heroes/", { headers: { origin: ALLOWED } });
+    assert.equal(r.header("access-control-allow-origin"), ALLOWED);
+    assert.equal(r.header("access-control-allow-credentials"), "true");
+    assert.equal(r.header("access-control-expose-headers"), "x-request-id");
+    const missing = await c.get("/nowhere", { headers: { origin: ALLOWED } });
+    assert.equal(missing.status, 404);
+    assert.equal(missing.header("access-control-allow-origin"), ALLOWED);
+  });
+
+  it("accepts a function, and * without credentials", async () => {
+    const fn = client({ middleware: [cors({ origin: (o) => o.endsWith(".hq.example") })] });
+    assert.equal(
+      (await fn.get("/heroes/", { headers: { origin: "https://a.hq.example" } })).header("access-control-allow-origin"),
+      "https://a.hq.example",
+    );
+    assert.equal(
+      (await fn.get("/heroes/", { headers: { origin: "https://evil.example" } })).header("access-control-allow-origin"),
+      undefined,
+    );
+    const any = client({ middleware: [cors({ origin: "*" })] });
+    assert.equal((await any.get("/heroes/", { headers: { origin: "https://x.example" } })).header("access-control-allow-origin"), "*");
+  });
+
+  it("refuses * with credentials at start-up", () => {
+    assert.throws(() => cors({ origin: "*", credentials: true }), CorsConfigError);
+    assert.throws(() => corsPolicy({ origin: "*", credentials: true }), CorsConfigError);
+    assert.throws(() => cors({ origin: ["*"] }), CorsConfigError);
+  });
+
+  it("lets a route replace the app's policy, for preflights and responses", async () => {
+    const c = client({ middleware: [cors(POLICY)] });
+    const r = await c.get("/reports/public", { headers: { origin: "https://anyone.example" } });
+    assert.equal(r.header("access-control-allow-origin"), "*");
+    const pre = await c.options("/reports/public", preflight("https://anyone.example", "GET"));
+    assert.equal(pre.status, 204);
+    assert.equal(pre.header("access-control-allow-origin"), "*");
+    const strict = await c.get("/reports/", { headers: { origin: "https://anyone.example" } });
+    assert.equal(strict.header("access-control-allow-origin"), undefined);
+  });
+});
+
+describe("securityHeaders()", () => {
+  it("sends helmet-like defaults on every response, 404s included, and no X-Powered-By", async () => {
+    const c = client({ middleware: [securityHeaders()] });
+    for (const path of ["/heroes/", "/nowhere"]) {
+      const r = await c.get(path);
+      assert.equal(r.header("x-content-type-options"), "nosniff");
+      assert.equal(r.header("x-frame-options"), "DENY");
+      assert.equal(r.header("content-security-policy"), "frame-ancestors 'none'");
+      assert.equal(r.header("referrer-policy"), "no-referrer");
+      assert.equal(r.header("x-powered-by"), undefined);
+      assert.equal(r.header("strict-transport-security"), undefined, "plain HTTP gets no HSTS");
+    }
+  });
+
+  it("sends HSTS only when the request came over TLS (per X-Forwarded-Proto behind a trusted proxy)", async () => {
+    const trusted = client({ middleware: [securityHeaders()], trustProxy: true });
+    const r = await trusted.get("/heroes/", { headers: { "x-forwarded-proto": "https" } });
+    assert.equal(r.header("strict-transport-security"), "max-age=15552000; includeSubDomains");
+    const untrusted = client({ middleware: [securityHeaders()] });
+    assert.equal(
+      (await untrusted.get("/heroes/", { headers: { "x-forwarded-proto": "https" } })).header("strict-transport-security"),
+      undefined,
+    );
+  });
+
+  it("lets each header be changed or dropped", async () => {
+    const c = client({
+      middleware: [securityHeaders({ frameOptions: "SAMEORIGIN", referrerPolicy: false, headers: { "permissions-policy": "camera=()" } })],
+    });
+    const r = await c.get("/heroes/");
+    assert.equal(r.header("x-frame-options"), "SAMEORIGIN");
+    assert.equal(r.header("content-security-policy"), "frame-ancestors 'self'");
+    assert.equal(r.header("referrer-policy"), undefined);
+    assert.equal(r.header("permissions-policy"), "camera=()");
+  });
+});
+
+describe("requestId()", () => {
+  it("keeps a well-formed incoming id and echoes it", async () => {
+    const r = await client({ middleware: [requestId()] }).get("/heroes/log", { headers: { "x-request-id": "abc-123" } });
+    assert.equal(r.header("x-request-id"), "abc-123");
+    assert.deepEqual(r.json(), { id: "abc-123" });
+  });
+
+  it("replaces a malformed or missing id with a UUID", async () => {
+    const c = client({ middleware: [requestId()] });
+    const bad = await c.get("/heroes/", { headers: { "x-request-id": "no spaces\tor tabs" } });
+    assert.match(bad.header("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+    const none = await c.get("/nowhere");
+    assert.match(none.header("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+    assert.notEqual(none.header("x-request-id"), bad.header("x-request-id"));
+  });
+
+  it("puts the id on every log line of the request", async () => {
+    const logger = recordingLogger();
+    const c = new TestClient(LaurenFactory.create(AppModule, { logger, logRequests: true, middleware: [requestId()] }));
+    await c.get("/heroes/log", { headers: { "x-request-id": "trace-7" } });
+    assert.deepEqual(
+      logger.entries.map((e) => [e.message, e.fields?.reqId]),
+      [
+        ["looked at the roster", "trace-7"],
+        ["request completed", "trace-7"],
+      ],
+    );
+  });
+});
