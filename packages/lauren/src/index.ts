@@ -204,6 +204,7 @@ export {
   Session,
   SessionConfigError,
   type SessionEndReason,
+  type SessionInfo,
   type SessionOptions,
   type SessionSerializer,
   SessionStore,
@@ -212,5 +213,6 @@ export {
   SessionTooLargeError,
   SignedCookieSessionStore,
   type StoredSessionInfo,
+  UserSessions,
 } from "./sessions/index.js";
 export type { Infer, RouteSchemas, StandardSchemaV1 } from "./validation/index.js";

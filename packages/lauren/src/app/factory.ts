@@ -20,7 +20,7 @@ import { compileExceptionHandlers } from "../pipeline/exception-handlers.js";
 import { compileInterceptors } from "../pipeline/interceptors.js";
 import { compileMiddleware } from "../pipeline/middleware.js";
 import { attachBroadcastAdapter, installWebSockets } from "../realtime/index.js";
-import { RevocationStore, SessionEngine } from "../sessions/index.js";
+import { RevocationStore, SessionEngine, UserSessions } from "../sessions/index.js";
 import { LaurenApplication } from "./application.js";
 import { compileRoutes, isOtherController } from "./compile-routes.js";
 import { Dispatcher } from "./dispatch.js";
@@ -89,6 +89,9 @@ function prepare(rootModule: Class<unknown>, options: LaurenOptions): Build {
   const sessions = options.sessions === undefined ? null : SessionEngine.create(options.sessions, logger);
   if (sessions?.revocationStore) {
     container.addGlobal(toRecord({ provide: RevocationStore, useValue: sessions.revocationStore }, container.globalScope, "sessions"));
+  }
+  if (sessions !== null) {
+    container.addGlobal(toRecord({ provide: UserSessions, useValue: sessions.userSessions }, container.globalScope, "sessions"));
   }
   return { rootModule, options, modules, container, sessions, logger };
 }

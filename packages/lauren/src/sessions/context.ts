@@ -15,7 +15,7 @@ import type { RevocationStore } from "./revocation.js";
 import type { SessionSerializer } from "./serializer.js";
 import { type Session, SessionCore, sessionFromCore } from "./session.js";
 import { Signer } from "./signer.js";
-import type { SaveOptions, SessionStore } from "./store.js";
+import type { SaveOptions, SessionStore, StoredSessionInfo } from "./store.js";
 
 export class EngineContext {
   readonly store: SessionStore;
@@ -203,6 +203,14 @@ export class EngineContext {
       else await this.store.save(id, data, { ttl, changed: [], deleted: [], minted: false });
     } catch (error) {
       throw this.#unavailable("touch", error);
+    }
+  }
+
+  async listByUser(userId: string): Promise<StoredSessionInfo[]> {
+    try {
+      return await (this.store.listByUser as (userId: string) => Promise<StoredSessionInfo[]>).call(this.store, userId);
+    } catch (error) {
+      throw this.#unavailable("listByUser", error);
     }
   }
 

@@ -18,6 +18,7 @@ import { InMemoryRevocationStore, type RevocationStore } from "./revocation.js";
 import { coreOfSession, type Session } from "./session.js";
 import type { SessionStore } from "./store.js";
 import { InMemorySessionStore } from "./stores/in-memory.js";
+import { UserSessionDirectory, type UserSessions } from "./user-sessions.js";
 
 export class SessionEngine {
   readonly cookieName: string;
@@ -30,6 +31,7 @@ export class SessionEngine {
   readonly #ctx: EngineContext;
   /** Connections to close when their session ends; made on the first `watch`. */
   #live: LiveSessions | null = null;
+  #userSessions: UserSessions | null = null;
 
   private constructor(ctx: EngineContext, config: ResolvedSessionConfig) {
     this.#ctx = ctx;
@@ -114,6 +116,12 @@ export class SessionEngine {
       unshut();
     });
     return { ...env, signal: ended.signal };
+  }
+
+  /** "Sign out other devices": a user's sessions, for server-side stores with a per-user index. */
+  get userSessions(): UserSessions {
+    this.#userSessions ??= new UserSessionDirectory(this.#ctx, (id) => this.#live?.ended(`s:${id}`, "ended"));
+    return this.#userSessions;
   }
 
   /** Live connections being watched (for tests and diagnostics). */

@@ -40,3 +40,4 @@ export {
 export { EncryptedCookieSessionStore, type EncryptedCookieSessionStoreOptions } from "./stores/encrypted-cookie.js";
 export { InMemorySessionStore, type InMemorySessionStoreOptions } from "./stores/in-memory.js";
 export { SignedCookieSessionStore, type SignedCookieSessionStoreOptions } from "./stores/signed-cookie.js";
+export { type SessionInfo, sessionIdHash, UserSessions } from "./user-sessions.js";
