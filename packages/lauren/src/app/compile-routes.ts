@@ -8,6 +8,7 @@ import type { ControllerMeta, ControllerOptions } from "../decorators/controller
 import { CONTROLLER, ROUTE } from "../decorators/kinds.js";
 import type { RouteMeta, RouteOptions } from "../decorators/routes.js";
 import type { Container } from "../di/container.js";
+import { Scope } from "../di/providers.js";
 import type { Class } from "../di/token.js";
 import { InvalidModuleError } from "../errors/index.js";
 import type { RouteDescriptor } from "../guards/execution-context.js";
@@ -16,7 +17,7 @@ import { type CompressionPolicy, compressionPolicy } from "../http/compress.js";
 import type { ContextRoute } from "../http/handler-context.js";
 import type { Logger } from "../logging/index.js";
 import { type ClassMeta, readMeta } from "../metadata/index.js";
-import type { CompiledModule } from "../modules/index.js";
+import { type CompiledModule, declaredScope } from "../modules/index.js";
 import { type Chain, compose } from "../pipeline/compose.js";
 import type { Endpoint } from "../pipeline/endpoint.js";
 import {
@@ -37,6 +38,8 @@ export interface CompiledRoute extends Endpoint {
   readonly descriptor: RouteDescriptor;
   readonly contextRoute: ContextRoute;
   readonly controller: object;
+  /** Set for a request-scoped controller: the class to build for each request (null: use `controller`). */
+  readonly controllerClass: Class<unknown> | null;
   readonly handler: (ctx: unknown) => unknown;
   readonly guards: readonly GuardEntry[] | null;
   readonly body: StandardSchemaV1 | null;
@@ -85,11 +88,14 @@ export function compileRoutes(input: RouteCompileInput): { router: Router<Compil
         if (isOtherController(meta)) continue;
         throw new InvalidModuleError(`${module.name} lists ${cls.name} as a controller, but it has no @controller("/prefix") decorator.`);
       }
-      const instance = input.container.construct(module, cls) as Record<string | symbol, unknown>;
+      // A request-scoped controller is built per request (its handlers are on the prototype);
+      // a singleton one now, so its inject() calls are checked at start-up.
+      const perRequest = (ctrl.options.scope ?? declaredScope(cls)) !== Scope.SINGLETON;
+      const instance = (perRequest ? cls.prototype : input.container.construct(module, cls)) as Record<string | symbol, unknown>;
       for (const [name, methodMeta] of meta.methods) {
         const declared = methodMeta.kinds.get(ROUTE) as readonly RouteMeta[] | undefined;
         for (const routeMeta of declared ?? []) {
-          const compiled = compileRoute({ input, module, cls, meta, ctrl, instance, name, routeMeta, guards });
+          const compiled = compileRoute({ input, module, cls, meta, ctrl, instance, perRequest, name, routeMeta, guards });
           router.add(compiled.method, compiled.path, compiled, (r) => r.contextRoute.label, compiled.contextRoute.label);
           routes.push(compiled);
         }
@@ -117,6 +123,7 @@ interface OneRoute {
   meta: ClassMeta;
   ctrl: ControllerMeta;
   instance: Record<string | symbol, unknown>;
+  perRequest: boolean;
   name: string | symbol;
   routeMeta: RouteMeta;
   guards: GuardFactory;
@@ -153,6 +160,7 @@ function compileRoute(r: OneRoute): CompiledRoute {
         ? { label, scope: r.module, sessionsOffReason }
         : { label, scope: r.module, sessionsOffReason, logger: r.input.logger },
     controller: r.instance,
+    controllerClass: r.perRequest ? cls : null,
     handler: handler as (ctx: unknown) => unknown,
     guards: guardList.length === 0 ? null : guardList,
     ...ext,

@@ -5,7 +5,7 @@
  * Each step is skipped when the compiled route (or app) says so; the pieces live in pipeline/.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Container } from "../di/container.js";
+import type { Container, RequestCache } from "../di/container.js";
 import { HttpError, MethodNotAllowedError, RouteNotFoundError, ServiceUnavailableError, toHttpError } from "../errors/index.js";
 import type { EventBus } from "../events/index.js";
 import { ExecutionContext } from "../guards/index.js";
@@ -31,6 +31,7 @@ import type { Router } from "../routing/index.js";
 import type { SessionEngine } from "../sessions/index.js";
 import { validate } from "../validation/index.js";
 import type { CompiledRoute } from "./compile-routes.js";
+import { hasPreDestruct, runHooks } from "./lifecycle.js";
 import type { ResolvedOptions } from "./options.js";
 
 export interface DispatchDeps {
@@ -312,6 +313,7 @@ export class Dispatcher {
     const { sessions } = this.#deps;
     const req = request.raw;
     let session: AppSession | null = null;
+    let scheduled: Tasks;
     try {
       if (route.crossOrigin !== null) route.crossOrigin.check(req.headers);
       if (route.sessions || route.guards !== null) {
@@ -336,12 +338,11 @@ export class Dispatcher {
         const value = validate(route.body, "body", await readJsonBody(request, this.#deps.options.maxJsonDepth));
         ctx.body = value instanceof Promise ? await value : value;
       }
+      const controller = route.controllerClass === null ? route.controller : ctx.construct(route.controllerClass);
       let result =
         route.interceptors === null
-          ? route.handler.call(route.controller, ctx)
-          : runInterceptors(route.interceptors, new ExecutionContext(ctx, route.descriptor), () =>
-              route.handler.call(route.controller, ctx),
-            );
+          ? route.handler.call(controller, ctx)
+          : runInterceptors(route.interceptors, new ExecutionContext(ctx, route.descriptor), () => route.handler.call(controller, ctx));
       if (result instanceof Promise) result = await result;
       let cookie: string | null | Promise<string | null> = session === null ? null : (sessions as SessionEngine).commit(session);
       if (cookie instanceof Promise) cookie = await cookie;
@@ -359,7 +360,7 @@ export class Dispatcher {
       // and the work would then happen twice.
       const tasks = ctx.queuedTasks;
       // Wrapped in an array: an async function would otherwise wait for the returned promise.
-      if (tasks !== null && tasks.size > 0) return [this.#schedule(tasks, request.id)];
+      if (tasks !== null && tasks.size > 0) scheduled = [this.#schedule(tasks, request.id)];
     } catch (thrown) {
       try {
         await this.#fail(route, res, thrown, ctx.loadedSession ?? session, request);
@@ -368,7 +369,29 @@ export class Dispatcher {
         throw writeError;
       }
     }
-    return undefined;
+    const built = ctx.requestInstances;
+    return built === null ? scheduled : this.#teardown(built, scheduled, request.id);
+  }
+
+  /**
+   * `@preDestruct` of what was built for this request alone, after the response (and after
+   * its tasks, which may still use those instances). Never awaited by the response; a hook
+   * that fails or hangs is logged.
+   */
+  #teardown(built: RequestCache, scheduled: Tasks, reqId: string | null): Tasks {
+    const instances = [...built.values()].filter(hasPreDestruct);
+    if (instances.length === 0) return scheduled;
+    const logger = reqId === null ? this.#deps.logger : withFields(this.#deps.logger, { reqId });
+    const after = scheduled === undefined ? new Promise<void>((resolve) => setImmediate(resolve)) : scheduled[0];
+    const run = after
+      .then(() => runHooks(instances, "preDestruct", this.#deps.options.hookTimeout, logger))
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => this.pendingTasks.delete(run));
+    this.pendingTasks.add(run);
+    return [run];
   }
 
   async #fail(

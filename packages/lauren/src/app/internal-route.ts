@@ -42,6 +42,7 @@ export function internalRoute(input: InternalRouteInput): CompiledRoute {
       sessionsOffReason: `${owner} serves framework content without sessions`,
     },
     controller: Lauren,
+    controllerClass: null,
     handler: input.handler,
     guards: null,
     middleware: null,

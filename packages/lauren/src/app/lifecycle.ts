@@ -68,3 +68,17 @@ export async function runHooks(
   }
   return failures;
 }
+
+/** Whether an instance has `@preDestruct` hooks; worked out once per class. */
+const destructible = new WeakMap<object, boolean>();
+export function hasPreDestruct(instance: unknown): boolean {
+  if (typeof instance !== "object" || instance === null) return false;
+  const cls: unknown = instance.constructor;
+  if (typeof cls !== "function") return false;
+  let known = destructible.get(cls);
+  if (known === undefined) {
+    known = hooksOf(instance, PRE_DESTRUCT).length > 0;
+    destructible.set(cls, known);
+  }
+  return known;
+}

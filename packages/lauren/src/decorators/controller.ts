@@ -1,3 +1,4 @@
+import type { Scope } from "../di/providers.js";
 import type { Class } from "../di/token.js";
 import { metaFrom } from "../metadata/index.js";
 import type { OpenApiTag, SecurityDeclaration } from "../openapi/types.js";
@@ -15,6 +16,11 @@ export interface ControllerOptions {
   sessions?: boolean;
   /** `false` skips cross-origin request protection for every route of the controller. */
   crossOrigin?: boolean;
+  /**
+   * `Scope.REQUEST`: a new instance for every request, which may inject request-scoped
+   * providers; its `@preDestruct` runs after the response. Default: one instance for the app.
+   */
+  scope?: Scope;
 }
 
 export interface ControllerMeta {
@@ -22,7 +28,7 @@ export interface ControllerMeta {
   options: ControllerOptions;
 }
 
-/** Declares an HTTP controller; it is built once, at start-up, by the container. */
+/** Declares an HTTP controller; it is built once, at start-up, by the container (or per request with `scope`). */
 export function controller(prefix = "", options: ControllerOptions = {}) {
   assertCalled("controller", prefix, options, '@controller("/heroes")');
   return (_target: Class<unknown>, context: ClassDecoratorContext): void => {

@@ -43,8 +43,11 @@ export interface ModuleScope {
   readonly visible: Map<InjectionToken, ProviderRecord>;
 }
 
-/** Per-request instances of request-scoped providers. */
-export type RequestCache = Map<ProviderRecord, unknown>;
+/**
+ * Per-request instances: request-scoped providers by record, and classes built for the
+ * request (a request-scoped controller, a guard) by themselves, so teardown finds them all.
+ */
+export type RequestCache = Map<object, unknown>;
 
 type Lifetime = "singleton" | "request";
 
@@ -132,7 +135,8 @@ export class Container {
     const cache = options.cache ?? null;
     const frame = new Frame(this, scope, cls.name, cache === null ? "singleton" : "request", cache);
     const instance = runInFrame(frame, () => new cls());
-    if (options.track !== false) this.built.push(instance);
+    if (cache !== null) cache.set(instance as object, instance);
+    else if (options.track !== false) this.built.push(instance);
     return instance;
   }
 
@@ -174,7 +178,7 @@ export class Container {
         throw new ScopeMismatchError(
           `${frame.requester} lives for the whole app but depends${how} on ${recordName(record)}, which is request-scoped. ` +
             `Resolve ${tokenName(record.token)} per request with ctx.resolve() in the handler, or make ${frame.requester} ` +
-            "request-scoped too if it is a provider (controllers always live for the whole app).",
+            'request-scoped too: @injectable({ scope: Scope.REQUEST }) on a provider, @controller("/path", { scope: Scope.REQUEST }) on a controller.',
         );
       }
       const cache = frame.cache as RequestCache;

@@ -109,7 +109,12 @@ export class HandlerContext implements Ctx<Record<string, never>> {
     return this.#container.getForRequest(this.#route.scope, token, this.#cache, this.#route.label);
   }
 
-  /** Builds a class that is not a provider (a request-scoped guard) for this request only. */
+  /** Everything built for this request alone (null when nothing was): what teardown looks at. */
+  get requestInstances(): RequestCache | null {
+    return this.#cache;
+  }
+
+  /** Builds a class that is not a provider (a request-scoped guard or controller) for this request only. */
   construct<T>(cls: Class<T>): T {
     this.#cache ??= new Map();
     return this.#container.construct(this.#route.scope, cls, { track: false, cache: this.#cache });

@@ -108,11 +108,13 @@ describe("scope mismatch on a controller", () => {
   @module({ controllers: [BadController], providers: [PerRequest] })
   class BadModule {}
 
-  test("points to ctx.resolve() rather than asking to make the controller request-scoped", () => {
+  test("points to ctx.resolve() and to making the controller request-scoped", () => {
     assert.throws(
       () => LaurenFactory.create(BadModule, { logger: false }),
       (err: unknown) =>
-        err instanceof ScopeMismatchError && /ctx\.resolve\(\)/.test(err.message) && /controllers always live/.test(err.message),
+        err instanceof ScopeMismatchError &&
+        /ctx\.resolve\(\)/.test(err.message) &&
+        /@controller\("\/path", \{ scope: Scope\.REQUEST \}\)/.test(err.message),
     );
   });
 });
