@@ -77,7 +77,7 @@ export class RedisBroadcastAdapter implements BroadcastAdapter {
   }
 
   #publish(channel: string, payload: string): void {
-    this.#redis.client.sendCommand(["PUBLISH", channel, payload]).then(
+    this.#redis.command(["PUBLISH", channel, payload]).then(
       () => {
         if (!this.#publishFailing) return;
         this.#publishFailing = false;

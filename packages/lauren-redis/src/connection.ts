@@ -60,6 +60,7 @@ export class RedisConnection {
   readonly url: string;
   readonly logger: Logger;
   readonly #options: RedisConnectionOptions;
+  readonly #timeout: number;
   readonly #connecting: Promise<void>;
   #down = false;
   #closed = false;
@@ -70,6 +71,7 @@ export class RedisConnection {
     this.prefix = options.prefix ?? "lauren:";
     if (typeof this.prefix !== "string") throw new ConfigurationError("RedisConnection prefix must be a string.");
     this.logger = options.logger === false ? silent : (options.logger ?? consoleLogger);
+    this.#timeout = positive(options.commandTimeout, 1000, "commandTimeout");
     this.client = this.#create();
     this.#watch(this.client, "commands");
     this.#connecting = this.client.connect().then(
@@ -102,6 +104,29 @@ export class RedisConnection {
     return client;
   }
 
+  /**
+   * Runs one raw command (`["HGET", key, field]`), failing after `commandTimeout`. The bound
+   * is ours: node-redis times out a command only until it is written, so a Redis that hangs
+   * after reading it would hold the request forever. A late reply is discarded.
+   */
+  command(args: readonly string[]): Promise<unknown> {
+    const reply = this.client.sendCommand(args);
+    const timeout = this.#timeout;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new RedisTimeoutError(String(args[0]), timeout)), timeout);
+      reply.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
   /** Key names: the connection's prefix, then the store's part. */
   key(...parts: string[]): string {
     return this.prefix + parts.join(":");
@@ -116,7 +141,6 @@ export class RedisConnection {
 
   #create(): RedisClient {
     const options = this.#options;
-    const commandTimeout = positive(options.commandTimeout, 1000, "commandTimeout");
     const connectTimeout = positive(options.connectTimeout, 2000, "connectTimeout");
     const maxDelay = positive(options.maxReconnectDelay, 2000, "maxReconnectDelay");
     const extra = options.clientOptions ?? {};
@@ -125,7 +149,8 @@ export class RedisConnection {
       url: this.url,
       // Fail fast while disconnected: a queued command would hold a request until Redis returns.
       disableOfflineQueue: true,
-      commandOptions: { ...extra.commandOptions, timeout: commandTimeout },
+      // A hung Redis must not grow the queue of unanswered commands without bound.
+      commandsQueueMaxLength: extra.commandsQueueMaxLength ?? 10_000,
       socket: {
         ...(extra.socket as object | undefined),
         connectTimeout,
@@ -158,6 +183,14 @@ export class RedisConnection {
   /** `true` while the command connection is known to be away. */
   get down(): boolean {
     return this.#down || !this.client.isReady;
+  }
+}
+
+/** A command that got no answer within `commandTimeout`. */
+export class RedisTimeoutError extends Error {
+  constructor(command: string, timeout: number) {
+    super(`redis: ${command} got no answer within ${timeout} ms`);
+    this.name = "RedisTimeoutError";
   }
 }
 

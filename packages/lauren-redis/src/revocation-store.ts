@@ -31,11 +31,11 @@ export class RedisRevocationStore extends RevocationStore {
   async revokeToken(tokenId: string, ttl: number): Promise<void> {
     // A cookie with no life left cannot be replayed; there is nothing to remember.
     if (!(ttl > 0)) return;
-    await this.#redis.client.sendCommand(["SET", this.#redis.key(this.#namespace, "t", tokenId), "1", "PX", milliseconds(ttl)]);
+    await this.#redis.command(["SET", this.#redis.key(this.#namespace, "t", tokenId), "1", "PX", milliseconds(ttl)]);
   }
 
   async isTokenRevoked(tokenId: string): Promise<boolean> {
-    return Number(await this.#redis.client.sendCommand(["EXISTS", this.#redis.key(this.#namespace, "t", tokenId)])) === 1;
+    return Number(await this.#redis.command(["EXISTS", this.#redis.key(this.#namespace, "t", tokenId)])) === 1;
   }
 
   async revokeUser(userId: string | number, options: RevokeUserOptions = {}): Promise<void> {
@@ -43,11 +43,11 @@ export class RedisRevocationStore extends RevocationStore {
     const at = options.cutoff ?? now;
     const lifetime = Math.max(at, now) + (options.ttl ?? this.sessionLifetime) - now;
     if (!(lifetime > 0)) return;
-    await this.#redis.client.sendCommand(["SET", this.#userKey(userId), String(at), "PX", milliseconds(lifetime)]);
+    await this.#redis.command(["SET", this.#userKey(userId), String(at), "PX", milliseconds(lifetime)]);
   }
 
   async userCutoff(userId: string | number): Promise<number | null> {
-    const value = await this.#redis.client.sendCommand(["GET", this.#userKey(userId)]);
+    const value = await this.#redis.command(["GET", this.#userKey(userId)]);
     if (typeof value !== "string") return null;
     const at = Number(value);
     return Number.isFinite(at) ? at : null;

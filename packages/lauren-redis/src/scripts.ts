@@ -4,7 +4,7 @@
  * SCRIPT FLUSH).
  */
 import { createHash } from "node:crypto";
-import type { RedisClient } from "./connection.js";
+import type { RedisConnection } from "./connection.js";
 
 export class Script {
   readonly sha: string;
@@ -12,12 +12,12 @@ export class Script {
     this.sha = createHash("sha1").update(source).digest("hex");
   }
 
-  async run(client: RedisClient, keys: string[], args: string[]): Promise<unknown> {
+  async run(redis: RedisConnection, keys: string[], args: string[]): Promise<unknown> {
     try {
-      return await client.sendCommand(["EVALSHA", this.sha, String(keys.length), ...keys, ...args]);
+      return await redis.command(["EVALSHA", this.sha, String(keys.length), ...keys, ...args]);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return client.sendCommand(["EVAL", this.source, String(keys.length), ...keys, ...args]);
+      return redis.command(["EVAL", this.source, String(keys.length), ...keys, ...args]);
     }
   }
 }

@@ -40,7 +40,7 @@ export class RedisSessionStore extends SessionStore {
   }
 
   async load(id: string): Promise<Record<string, unknown> | null> {
-    const reply = (await LOAD.run(this.#redis.client, [this.keyOf(id)], [])) as [number, string[]] | null;
+    const reply = (await LOAD.run(this.#redis, [this.keyOf(id)], [])) as [number, string[]] | null;
     if (reply === null) return null;
     const [expiresAtMs, fields] = reply;
     const data: Record<string, unknown> = {};
@@ -72,14 +72,14 @@ export class RedisSessionStore extends SessionStore {
     for (const key of opts.deleted) deleted.push(toField(key));
     const ttl = opts.ttl === null ? "" : String(Math.max(1, Math.round(opts.ttl * 1000)));
     const args = [opts.minted ? "1" : "0", ttl, String(pairs.length / 2), ...pairs, ...deleted];
-    return (await SAVE.run(this.#redis.client, [this.keyOf(id)], args)) === 1;
+    return (await SAVE.run(this.#redis, [this.keyOf(id)], args)) === 1;
   }
 
   override async touch(id: string, ttl: number): Promise<void> {
-    await this.#redis.client.sendCommand(["PEXPIRE", this.keyOf(id), String(Math.max(1, Math.round(ttl * 1000)))]);
+    await this.#redis.command(["PEXPIRE", this.keyOf(id), String(Math.max(1, Math.round(ttl * 1000)))]);
   }
 
   async delete(id: string): Promise<void> {
-    await this.#redis.client.sendCommand(["DEL", this.keyOf(id)]);
+    await this.#redis.command(["DEL", this.keyOf(id)]);
   }
 }

@@ -5,7 +5,10 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { Logger } from "lauren";
 import { RedisConnection, type RedisConnectionOptions } from "../src/index.js";
 
@@ -104,6 +107,7 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
 /** A redis-server of this test's own, on a free port, without persistence; `stop`/`start` only touch it. */
 export class PrivateRedis {
   #process: ChildProcess | null = null;
+  #dir: string | null = null;
   private constructor(readonly port: number) {}
 
   static async start(): Promise<PrivateRedis> {
@@ -121,21 +125,36 @@ export class PrivateRedis {
   }
 
   async start(): Promise<void> {
-    const child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-      stdio: "ignore",
-    });
+    // Its own directory, so `stop()` can save the data set and `start()` load it again.
+    this.#dir ??= mkdtempSync(path.join(tmpdir(), "lauren-redis-"));
+    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.#dir];
+    const child = spawn("redis-server", args, { stdio: "ignore" });
     this.#process = child;
     await waitFor(() => ping(this.port, 200), `redis-server answers on port ${this.port}`);
   }
 
+  /** Stops the server: `SHUTDOWN SAVE` keeps the data for the next `start()`, as a restarted production Redis would. */
   async stop(): Promise<void> {
     const child = this.#process;
     if (child === null) return;
     this.#process = null;
     if (child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGKILL");
+    const socket = new Socket();
+    socket.on("error", () => undefined);
+    socket.connect(this.port, "127.0.0.1", () => socket.write("SHUTDOWN SAVE\r\n"));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
     await exited;
+    clearTimeout(timer);
+    socket.destroy();
+  }
+
+  /** Stops the server and removes its directory. */
+  async dispose(): Promise<void> {
+    this.resume();
+    await this.stop();
+    if (this.#dir !== null) rmSync(this.#dir, { recursive: true, force: true });
+    this.#dir = null;
   }
 
   /** Freezes the server (SIGSTOP) so commands hang, as on a stuck Redis; `resume()` thaws it. */
