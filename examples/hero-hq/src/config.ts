@@ -26,6 +26,16 @@ export const HeroEnv = z
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     HERO_HQ_SESSION_STORE: z.enum(["memory", "cookie", "encrypted"]).default("memory"),
     HERO_HQ_SEED: z.enum(["0", "1"]).default("0"),
+    // Several workers or machines: sessions, revocation and broadcasts shared through Redis.
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, "must be a redis:// or rediss:// (TLS) URL")
+      .optional(),
+    HERO_HQ_WORKERS: z
+      .string()
+      .regex(/^[1-9]\d*$/, "must be a whole number of worker processes (1 or more)")
+      .transform(Number)
+      .default(1),
   })
   // `when` runs the check even if another variable failed, so one error lists them all.
   .superRefine(

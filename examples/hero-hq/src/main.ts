@@ -11,7 +11,9 @@ import {
 } from "lauren";
 import { DEV_SECRET, type HeroConfig, readConfig } from "./config.js";
 import { HeroRepository } from "./roster.js";
+import { sharedState } from "./scale-out.js";
 import { HeroHQModule } from "./teams.js";
+import { runWorkers } from "./workers.js";
 
 // --8<-- [start:code]
 /** What /openapi.json and /docs say about HQ: its name, where it runs, how callers prove who they are. */
@@ -40,22 +42,32 @@ const SESSION_STORES = {
 };
 
 export function buildApp(overrides: LaurenOptions = {}, config: HeroConfig = readConfig()) {
-  return LaurenFactory.create(HeroHQModule, {
+  const shared = sharedState(config); // REDIS_URL: sessions, revocation and comms in Redis
+  const app = LaurenFactory.create(HeroHQModule, {
     sessions: {
       secret: config.SESSION_SECRET, // config.ts falls back to a development secret in development only
       secure: false, // local development is plain HTTP; keep the default (true) in production
       ...SESSION_STORES[config.HERO_HQ_SESSION_STORE](),
+      ...shared?.sessions,
     },
     docsUrl: "/docs",
     openapiUrl: "/openapi.json",
     ...API_DOCS,
+    ...shared?.app,
     ...overrides,
   });
+  if (shared !== null) app.onShutdown(() => shared.close());
+  return app;
 }
 // --8<-- [end:code]
 
 async function main(): Promise<void> {
   const config = readConfig(); // PORT=abc stops here, with one error naming PORT
+  // HERO_HQ_WORKERS=N: N processes share the port; each one runs serve().
+  await runWorkers(config.HERO_HQ_WORKERS, () => serve(config));
+}
+
+async function serve(config: HeroConfig): Promise<void> {
   const app = buildApp({}, config);
   if (config.SESSION_SECRET === DEV_SECRET) {
     console.warn("hero-hq: SESSION_SECRET is not set; signing sessions with the public development secret (development only)");

@@ -17,7 +17,16 @@ describe("Hero HQ's configuration", () => {
       SESSION_SECRET: DEV_SECRET,
       HERO_HQ_SESSION_STORE: "memory",
       HERO_HQ_SEED: false,
+      HERO_HQ_WORKERS: 1,
     });
+  });
+
+  it("takes a Redis URL and a number of workers, and refuses anything else", () => {
+    const config = readConfig({ REDIS_URL: "rediss://cache.internal:6380/0", HERO_HQ_WORKERS: "4" });
+    assert.equal(config.REDIS_URL, "rediss://cache.internal:6380/0");
+    assert.equal(config.HERO_HQ_WORKERS, 4);
+    assert.throws(() => readConfig({ REDIS_URL: "http://cache:6379" }), /REDIS_URL/);
+    assert.throws(() => readConfig({ HERO_HQ_WORKERS: "0" }), /HERO_HQ_WORKERS/);
   });
 
   it("parses what is set", () => {

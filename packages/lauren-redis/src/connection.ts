@@ -64,6 +64,7 @@ export class RedisConnection {
   readonly #connecting: Promise<void>;
   #down = false;
   #closed = false;
+  #everReady = false;
 
   constructor(options: RedisConnectionOptions = {}) {
     this.#options = options;
@@ -74,6 +75,9 @@ export class RedisConnection {
     this.#timeout = positive(options.commandTimeout, 1000, "commandTimeout");
     this.client = this.#create();
     this.#watch(this.client, "commands");
+    this.client.once("ready", () => {
+      this.#everReady = true;
+    });
     this.#connecting = this.client.connect().then(
       () => undefined,
       (error: unknown) => {
@@ -110,6 +114,12 @@ export class RedisConnection {
    * after reading it would hold the request forever. A late reply is discarded.
    */
   command(args: readonly string[]): Promise<unknown> {
+    // Right after start-up, wait (within the timeout) for the first connection rather than fail.
+    if (!this.#everReady) return this.ready(this.#timeout).then(() => this.#send(args));
+    return this.#send(args);
+  }
+
+  #send(args: readonly string[]): Promise<unknown> {
     const reply = this.client.sendCommand(args);
     const timeout = this.#timeout;
     return new Promise((resolve, reject) => {
