@@ -15,7 +15,7 @@ import { LiveSessions, type SessionEndReason } from "./live.js";
 import { loadSession } from "./load.js";
 import { commitSession, createSessionCookie } from "./persist.js";
 import { InMemoryRevocationStore, type RevocationStore } from "./revocation.js";
-import { coreOfSession, type Session } from "./session.js";
+import { coreOfSession, liveKeyOf, type Session } from "./session.js";
 import type { SessionStore } from "./store.js";
 import { InMemorySessionStore } from "./stores/in-memory.js";
 import { UserSessionDirectory, type UserSessions } from "./user-sessions.js";
@@ -81,8 +81,9 @@ export class SessionEngine {
     const live = this.#live;
     if (live === null) return result;
     const core = coreOfSession(session);
-    const key = core.liveKey;
-    if (key === null || !(core.invalidated || core.regenerated)) return result;
+    if (!(core.invalidated || core.regenerated)) return result;
+    const key = liveKeyOf(core);
+    if (key === null) return result;
     const reason: SessionEndReason = core.invalidated ? "logout" : "regenerated";
     if (!(result instanceof Promise)) {
       live.ended(key, reason);

@@ -9,7 +9,7 @@
 import type { EngineContext } from "./context.js";
 import { isPlainObject } from "./plain-object.js";
 import type { RevocationEvent } from "./revocation.js";
-import type { SessionCore } from "./session.js";
+import { liveKeyOf, type SessionCore } from "./session.js";
 import { SESSION_EXPIRES_AT, type SessionStoreEvent } from "./store.js";
 
 /** The WebSocket close code sent when the connection's session ends (an application code, 4000–4999). */
@@ -66,7 +66,7 @@ export class LiveSessions {
    * null when there is nothing to watch (an anonymous session).
    */
   watch(core: SessionCore, onEnd: (reason: SessionEndReason) => void): (() => void) | null {
-    const key = core.liveKey;
+    const key = liveKeyOf(core);
     if (core.isNew || key === null) return null;
     const watcher: Watcher = {
       key,

@@ -52,7 +52,7 @@ function withData(ctx: EngineContext, core: SessionCore, envelope: Record<string
   const data = own(envelope, "d");
   if (!isPlainObject(data)) return ctx.anonymous();
   core.data = toMap(data);
-  core.liveKey = core.tokenId === null ? `c:${raw}` : `j:${core.tokenId}`;
+  core.inboundCookie = raw;
   if (ctx.absoluteTimeout !== null && pastDeadline(ctx, core)) return ctx.anonymous();
   return ctx.revocation === null ? sessionFromCore(core) : checkRevoked(ctx, core);
 }
@@ -100,7 +100,6 @@ async function loadRow(ctx: EngineContext, id: string, core: SessionCore): Promi
   core.data = toMap(row);
   core.id = id;
   core.originalId = id;
-  core.liveKey = `s:${id}`;
   const rowExpiry = (row as { [SESSION_EXPIRES_AT]?: unknown })[SESSION_EXPIRES_AT];
   if (rowExpiry === null || typeof rowExpiry === "number") core.rowExpiry = rowExpiry;
   if (ctx.absoluteTimeout !== null && pastDeadline(ctx, core)) {

@@ -44,8 +44,8 @@ export class SessionCore {
   expiry: number | null = null;
   /** Row expiry reported by the store; `undefined` when it did not say. */
   rowExpiry: number | null | undefined = undefined;
-  /** What identifies the inbound session to live connections: `s:<id>`, `j:<token id>` or `c:<cookie>`. */
-  liveKey: string | null = null;
+  /** The inbound cookie value of a stateless-store session (identifies it to live connections). */
+  inboundCookie: string | null = null;
   /** Flash values that came in with the request and were not taken yet; read on first flash use. */
   flashIn: Map<string, unknown> | null = null;
   /** Flash values set by this request, for the next one. */
@@ -251,6 +251,17 @@ export class Session<T extends object = Record<string, unknown>> {
     core.invalidated = true;
     core.modified = true;
   }
+}
+
+/**
+ * What identifies the inbound session to live connections: `s:<id>` (server store),
+ * `j:<token id>` (cookie store with revocation) or `c:<cookie>`; null for a new session.
+ * Worked out only when a connection registers or a watched session ends, never per request.
+ */
+export function liveKeyOf(core: SessionCore): string | null {
+  if (core.originalId !== null) return `s:${core.originalId}`;
+  if (core.tokenId !== null) return `j:${core.tokenId}`;
+  return core.inboundCookie === null ? null : `c:${core.inboundCookie}`;
 }
 
 /** The engine's way in: wraps a prepared core without exposing a constructor parameter. */
