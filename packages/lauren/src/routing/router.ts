@@ -70,8 +70,10 @@ export function joinPath(prefix: string, path: string): string {
   return joined.length > 1 && joined.endsWith("/") ? joined.slice(0, -1) : joined;
 }
 
+/** Drops one trailing slash, but not from an empty segment: `//` is not `/`. */
 function stripSlash(path: string): string {
-  return path.length > 1 && path.charCodeAt(path.length - 1) === 47 ? path.slice(0, -1) : path;
+  const n = path.length;
+  return n > 1 && path.charCodeAt(n - 1) === 47 && path.charCodeAt(n - 2) !== 47 ? path.slice(0, -1) : path;
 }
 
 const OPTIONS = { ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 500 } as const;
