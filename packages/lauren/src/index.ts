@@ -9,6 +9,8 @@ export { LaurenFactory } from "./app/factory.js";
 export type { LaurenOptions } from "./app/options.js";
 export { installSignalHandlers } from "./app/signals.js";
 export { ConfigModule, type ConfigModuleOptions, type EnvVars, type LoadConfigOptions, loadConfig } from "./config/index.js";
+
+export { CookieConfigError, type CookieOptions, type CookieSettings, type SameSite } from "./cookies/index.js";
 export { type ControllerOptions, controller } from "./decorators/controller.js";
 export { setMetadata, useGuards } from "./decorators/guards.js";
 export { type InjectableOptions, injectable } from "./decorators/injectable.js";
@@ -70,9 +72,10 @@ export {
   UnsupportedMediaTypeError,
 } from "./errors/index.js";
 export type { AppEventName, AppEvents, EventBus, RequestEvent, TaskEvent, TaskFailedEvent } from "./events/index.js";
+export { UploadedFile, type UploadLimits } from "./forms/index.js";
 export { ExecutionContext, type Guard, type GuardLike } from "./guards/index.js";
 export type { CompressionOptions, Encoding } from "./http/compress.js";
-export type { AppSession, Ctx, SessionData } from "./http/context.js";
+export type { AppSession, ClearCookieOptions, Ctx, SessionData } from "./http/context.js";
 export { type HeaderMap, HttpResponse, Reply, type ReplyInit, type ResponseEnv, redirect, reply } from "./http/reply.js";
 export type { LaurenRequest, ParsedQuery } from "./http/request.js";
 export { ndjson, type StreamChunk, type StreamInit, StreamResponse, type StreamSource, stream } from "./http/stream.js";

@@ -4,6 +4,7 @@
  * these fields (null = skip) and never reads decorator metadata at request time.
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { CookieKit } from "../cookies/index.js";
 import type { ControllerMeta, ControllerOptions } from "../decorators/controller.js";
 import { CONTROLLER, ROUTE } from "../decorators/kinds.js";
 import type { RouteMeta, RouteOptions } from "../decorators/routes.js";
@@ -11,6 +12,7 @@ import type { Container } from "../di/container.js";
 import { Scope } from "../di/providers.js";
 import type { Class } from "../di/token.js";
 import { InvalidModuleError } from "../errors/index.js";
+import { type ResolvedLimits, resolveLimits, type UploadLimits } from "../forms/index.js";
 import type { RouteDescriptor } from "../guards/execution-context.js";
 import { type GuardEntry, GuardFactory, type GuardLike } from "../guards/index.js";
 import { type CompressionPolicy, compressionPolicy } from "../http/compress.js";
@@ -46,6 +48,11 @@ export interface CompiledRoute extends Endpoint {
   readonly params: StandardSchemaV1 | null;
   readonly query: StandardSchemaV1 | null;
   readonly headers: StandardSchemaV1 | null;
+  readonly cookies: StandardSchemaV1 | null;
+  /** Cookie names whose signature is checked before `cookies` validation (a bad one reads as absent). */
+  readonly signedCookies: readonly string[] | null;
+  /** The form schema and upload limits, or null when the route takes no form. */
+  readonly form: FormPlan | null;
   readonly status: number;
   readonly sessions: boolean;
   /** Cross-origin protection: set only on unsafe methods of session routes that did not opt out. */
@@ -57,6 +64,11 @@ export interface CompiledRoute extends Endpoint {
   readonly options: RouteOptions;
   readonly controllerOptions: ControllerOptions;
   readonly module: CompiledModule;
+}
+
+export interface FormPlan {
+  readonly schema: StandardSchemaV1;
+  readonly limits: ResolvedLimits;
 }
 
 export interface RouteCompileInput {
@@ -74,6 +86,10 @@ export interface RouteCompileInput {
   globalInterceptors?: readonly CompiledInterceptor[];
   /** App-wide exception handlers, compiled once (consulted last). */
   globalExceptionHandlers?: readonly CompiledExceptionHandler[];
+  /** App-wide upload limits (`LaurenOptions.uploads`). */
+  uploads?: UploadLimits | undefined;
+  /** The app's cookie settings, shared by every route's context. */
+  cookieKit?: CookieKit;
 }
 
 export function compileRoutes(input: RouteCompileInput): { router: Router<CompiledRoute>; routes: CompiledRoute[] } {
@@ -155,10 +171,13 @@ function compileRoute(r: OneRoute): CompiledRoute {
     method: routeMeta.method,
     path,
     descriptor: { controller: cls, controllerName: cls.name, handlerName, method: routeMeta.method, route: path, metadata },
-    contextRoute:
-      r.input.logger === undefined
-        ? { label, scope: r.module, sessionsOffReason }
-        : { label, scope: r.module, sessionsOffReason, logger: r.input.logger },
+    contextRoute: {
+      label,
+      scope: r.module,
+      sessionsOffReason,
+      ...(r.input.logger === undefined ? {} : { logger: r.input.logger }),
+      ...(r.input.cookieKit === undefined ? {} : { cookieKit: r.input.cookieKit }),
+    },
     controller: r.instance,
     controllerClass: r.perRequest ? cls : null,
     handler: handler as (ctx: unknown) => unknown,
@@ -168,6 +187,9 @@ function compileRoute(r: OneRoute): CompiledRoute {
     params: options.params ?? null,
     query: options.query ?? null,
     headers: options.headers ?? null,
+    cookies: options.cookies ?? null,
+    signedCookies: options.signedCookies === undefined || options.signedCookies.length === 0 ? null : options.signedCookies,
+    form: options.form === undefined ? null : { schema: options.form, limits: resolveLimits(r.input.uploads, options.limits, label) },
     status: options.status ?? 200,
     sessions,
     crossOrigin: protect ? (r.input.crossOrigin ?? null) : null,

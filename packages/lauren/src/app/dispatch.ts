@@ -5,9 +5,11 @@
  * Each step is skipped when the compiled route (or app) says so; the pieces live in pipeline/.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { withCookies } from "../cookies/index.js";
 import type { Container, RequestCache } from "../di/container.js";
 import { HttpError, MethodNotAllowedError, RouteNotFoundError, ServiceUnavailableError, toHttpError } from "../errors/index.js";
 import type { EventBus } from "../events/index.js";
+import { formKind, readForm } from "../forms/index.js";
 import { ExecutionContext } from "../guards/index.js";
 import type { CompressionPolicy } from "../http/compress.js";
 import type { AppSession } from "../http/context.js";
@@ -16,7 +18,7 @@ import { readJsonBody } from "../http/json-body.js";
 import { HttpResponse, type ResponseEnv } from "../http/reply.js";
 import { ClientAbortedError, LaurenRequest } from "../http/request.js";
 import { writeValue } from "../http/result.js";
-import { writeBody } from "../http/send.js";
+import { type SetCookie, writeBody } from "../http/send.js";
 import type { BackgroundTasks } from "../http/tasks.js";
 import { type Logger, withFields } from "../logging/index.js";
 import { admit } from "../pipeline/admission.js";
@@ -334,7 +336,16 @@ export class Dispatcher {
         const value = validate(route.headers, "header", req.headers);
         ctx.headers = value instanceof Promise ? await value : value;
       }
-      if (route.body !== null) {
+      if (route.cookies !== null) {
+        const input = route.signedCookies === null ? request.cookies : ctx.verifiedCookies(route.signedCookies);
+        const value = validate(route.cookies, "cookie", input);
+        ctx.cookies = value instanceof Promise ? await value : value;
+      }
+      if (route.form !== null && (route.body === null || formKind(req.headers["content-type"]) !== null)) {
+        const value = validate(route.form.schema, "form", await readForm(request, route.form.limits, ctx.uploadBatch(route.form.limits)));
+        ctx.form = value instanceof Promise ? await value : value;
+        if (route.body !== null) ctx.body = ctx.form;
+      } else if (route.body !== null) {
         const value = validate(route.body, "body", await readJsonBody(request, this.#deps.options.maxJsonDepth));
         ctx.body = value instanceof Promise ? await value : value;
       }
@@ -344,8 +355,9 @@ export class Dispatcher {
           ? route.handler.call(controller, ctx)
           : runInterceptors(route.interceptors, new ExecutionContext(ctx, route.descriptor), () => route.handler.call(controller, ctx));
       if (result instanceof Promise) result = await result;
-      let cookie: string | null | Promise<string | null> = session === null ? null : (sessions as SessionEngine).commit(session);
+      let cookie: SetCookie | Promise<string | null> = session === null ? null : (sessions as SessionEngine).commit(session);
       if (cookie instanceof Promise) cookie = await cookie;
+      if (ctx.outgoingCookies !== null) cookie = withCookies(cookie, ctx.outgoingCookies);
       const env = route.compression === null ? this.#env : this.#compressing(route.compression);
       if (result instanceof HttpResponse) {
         // An event stream opened with a session ends when the session does (logout, revocation, expiry).
@@ -363,11 +375,14 @@ export class Dispatcher {
       if (tasks !== null && tasks.size > 0) scheduled = [this.#schedule(tasks, request.id)];
     } catch (thrown) {
       try {
-        await this.#fail(route, res, thrown, ctx.loadedSession ?? session, request);
+        await this.#fail(route, res, thrown, ctx.loadedSession ?? session, request, ctx.outgoingCookies);
       } catch (writeError) {
         res.destroy();
         throw writeError;
       }
+    } finally {
+      // Temporary upload files never outlive their request: success, error or client abort.
+      if (ctx.uploads !== null) await ctx.uploads.cleanup();
     }
     const built = ctx.requestInstances;
     return built === null ? scheduled : this.#teardown(built, scheduled, request.id);
@@ -400,6 +415,7 @@ export class Dispatcher {
     thrown: unknown,
     session: AppSession | null,
     request: LaurenRequest,
+    own: readonly string[] | null = null,
   ): Promise<void> {
     if (thrown instanceof ClientAbortedError) {
       // Nobody is left to answer, and nothing is wrong with the server: one line, no stack.
@@ -416,7 +432,7 @@ export class Dispatcher {
     const left = await this.#handleError(route.exceptionHandlers, thrown, request, route, res, session);
     if (left === null) return;
     let error = left;
-    let cookie: string | null = null;
+    let cookie: SetCookie = null;
     if (session !== null && error.status < 500) {
       try {
         cookie = await (this.#deps.sessions as SessionEngine).commit(session);
@@ -426,6 +442,8 @@ export class Dispatcher {
         if (mapped.unexpected) this.#logUnexpected(request, `session persist failed in ${route.contextRoute.label}`, commitError);
       }
     }
+    // Cookies the handler set still go out with a client error (a cleared cookie on a 401).
+    if (own !== null && error.status < 500) cookie = withCookies(cookie, own);
     this.#writeError(res, error, cookie, request.path);
   }
 

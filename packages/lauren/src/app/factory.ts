@@ -5,6 +5,7 @@
  * same and also waits for providers whose factories return promises.
  */
 
+import { CookieKit } from "../cookies/index.js";
 import { CONTROLLER } from "../decorators/kinds.js";
 import { Container, type ModuleScope, PendingProvider, type ProviderRecord } from "../di/container.js";
 import { Scope } from "../di/providers.js";
@@ -146,6 +147,8 @@ function assemble(build: Build): LaurenApplication {
     globalInterceptors,
     globalExceptionHandlers,
     logger,
+    uploads: options.uploads,
+    cookieKit: new CookieKit(options.cookies ?? {}, sessions?.secrets ?? null),
   });
   // --- openapi: the document at openapiUrl and the docs UI at docsUrl, generated once here ---
   mountOpenApi({ router, routes, module: root, options, logger });

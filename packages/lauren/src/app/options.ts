@@ -1,5 +1,7 @@
+import type { CookieSettings } from "../cookies/index.js";
 import type { Provider } from "../di/providers.js";
 import { ConfigurationError } from "../errors/index.js";
+import type { UploadLimits } from "../forms/index.js";
 import type { GuardLike } from "../guards/types.js";
 import { type CompressionOptions, type CompressionPolicy, compressionPolicy } from "../http/compress.js";
 import { DEFAULT_MAX_JSON_DEPTH } from "../http/json-body.js";
@@ -51,6 +53,10 @@ export interface LaurenOptions {
   exceptionHandlers?: readonly ExceptionHandlerLike[];
   /** `"problem+json"` answers every error as RFC 9457 problem details. Default: the JSON envelope. */
   errorFormat?: ErrorFormat;
+  /** Default limits for routes that take forms and uploads; a route's `limits` override them. */
+  uploads?: UploadLimits;
+  /** Defaults for cookies set with `ctx.setCookie()` and keys for signed cookies. */
+  cookies?: CookieSettings;
   /** Turns sessions on; see the sessions guide. */
   sessions?: SessionOptions;
   /**

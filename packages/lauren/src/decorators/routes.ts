@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { HttpErrorClass } from "../errors/index.js";
+import type { UploadLimits } from "../forms/index.js";
 import type { CompressionOptions } from "../http/compress.js";
 import type { Ctx } from "../http/context.js";
 import { methodMetaFrom } from "../metadata/index.js";
@@ -17,6 +18,10 @@ export interface RouteOptions extends RouteSchemas {
   sessions?: boolean;
   /** `false` skips cross-origin request protection (on by default for unsafe methods of session routes). */
   crossOrigin?: boolean;
+  /** Cookies whose signature (`setCookie(…, { signed: true })`) is checked before `cookies` validation. */
+  signedCookies?: readonly string[];
+  /** Upload limits for this route's `form`, over the app's `uploads` defaults. */
+  limits?: UploadLimits;
   /** gzip/brotli for this route (`true`, or options); `false` turns the app's default off here. */
   compress?: boolean | CompressionOptions;
   /** Errors the handler may throw, documented in OpenAPI with their status and code. */

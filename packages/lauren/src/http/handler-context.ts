@@ -2,11 +2,14 @@
  * The per-request context object. Every field is initialised in the constructor so all
  * contexts share one shape; cookies, query, tasks and state are created on first use.
  */
+
+import { CookieKit, type CookieOptions } from "../cookies/index.js";
 import type { Container, ModuleScope, RequestCache } from "../di/container.js";
 import type { Class, InjectionToken } from "../di/token.js";
+import { UploadBatch } from "../forms/index.js";
 import { type Logger, silentLogger, withFields } from "../logging/index.js";
 import { SessionConfigError } from "../sessions/index.js";
-import type { AppSession, Ctx } from "./context.js";
+import type { AppSession, ClearCookieOptions, Ctx } from "./context.js";
 import type { LaurenRequest, ParsedQuery } from "./request.js";
 import { BackgroundTasks } from "./tasks.js";
 
@@ -18,7 +21,11 @@ export interface ContextRoute {
   readonly sessionsOffReason: string | null;
   /** The app's logger, for `ctx.log`; absent on framework-internal routes (then silent). */
   readonly logger?: Logger;
+  /** The app's cookie settings (defaults, signing keys); framework routes have none. */
+  readonly cookieKit?: CookieKit;
 }
+
+const NO_COOKIE_KIT = new CookieKit({}, null);
 
 const UNSET: unknown = Symbol("unset");
 
@@ -26,7 +33,12 @@ export class HandlerContext implements Ctx<Record<string, never>> {
   readonly request: LaurenRequest;
   body: unknown = undefined;
   params: Readonly<Record<string, string>>;
+  form: unknown = undefined;
+  /** Temporary upload files of this request, or null; removed when the request is over. */
+  uploads: UploadBatch | null = null;
   #query: unknown = UNSET;
+  #cookies: unknown = UNSET;
+  #outgoing: string[] | null = null;
   #headers: unknown = UNSET;
   #session: AppSession | null = null;
   #tasks: BackgroundTasks | null = null;
@@ -57,7 +69,59 @@ export class HandlerContext implements Ctx<Record<string, never>> {
   }
 
   get cookies(): Readonly<Record<string, string | undefined>> {
-    return this.request.cookies;
+    return (this.#cookies === UNSET ? this.request.cookies : this.#cookies) as Readonly<Record<string, string | undefined>>;
+  }
+  set cookies(value: unknown) {
+    this.#cookies = value;
+  }
+
+  // The cookie methods are getters returning arrow functions, so `({ setCookie }: Ctx)` works;
+  // the function is made only when a handler asks for it, never for contexts that don't.
+  get setCookie(): (name: string, value: string, options?: CookieOptions) => void {
+    return (name, value, options = {}) => {
+      const line = (this.#route.cookieKit ?? NO_COOKIE_KIT).line(name, value, options, this.#route.label);
+      this.#outgoing ??= [];
+      this.#outgoing.push(line);
+    };
+  }
+
+  get clearCookie(): (name: string, options?: ClearCookieOptions) => void {
+    return (name, options = {}) => {
+      const line = (this.#route.cookieKit ?? NO_COOKIE_KIT).clearLine(name, options, this.#route.label);
+      this.#outgoing ??= [];
+      this.#outgoing.push(line);
+    };
+  }
+
+  get signedCookie(): (name: string) => string | undefined {
+    return (name) => {
+      const raw = this.request.cookies[name];
+      if (raw === undefined) return undefined;
+      return (this.#route.cookieKit ?? NO_COOKIE_KIT).requireSigner(this.#route.label).unsign(name, raw) ?? undefined;
+    };
+  }
+
+  /** The request's cookies with `names` replaced by their verified values (absent when tampered with). */
+  verifiedCookies(names: readonly string[]): Record<string, string | undefined> {
+    const out: Record<string, string | undefined> = { ...this.request.cookies };
+    for (const name of names) {
+      const raw = out[name];
+      if (raw !== undefined) out[name] = this.signedCookie(name);
+    }
+    return out;
+  }
+
+  /** The request's upload batch, made on first use. */
+  uploadBatch(limits: { tempDir: string }): () => UploadBatch {
+    return () => {
+      this.uploads ??= new UploadBatch(limits.tempDir);
+      return this.uploads;
+    };
+  }
+
+  /** `Set-Cookie` values the handler asked for, or null; for the framework. */
+  get outgoingCookies(): string[] | null {
+    return this.#outgoing;
   }
 
   get session(): AppSession {

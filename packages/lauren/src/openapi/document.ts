@@ -24,6 +24,7 @@ import type {
   OpenApiOperation,
   OpenApiParameter,
   OpenApiPathItem,
+  OpenApiRequestBody,
   OpenApiSecurityScheme,
   OpenApiServer,
   OpenApiTag,
@@ -197,16 +198,14 @@ function operation(route: CompiledRoute, { registry, tags, schemes, operationId 
     ...pathParameters(route, registry, label("params")),
     ...objectParameters(route.query, "query", registry, label("query")),
     ...objectParameters(route.headers, "header", registry, label("headers")),
+    ...objectParameters(route.cookies, "cookie", registry, label("cookies")),
   ];
   const { description } = route.options;
   const summary = route.options.summary ?? summaryFromName(route.descriptor.handlerName);
   const deprecated = route.options.deprecated ?? route.controllerOptions.deprecated ?? false;
   const security = operationSecurity(route, schemes);
   // Converted before the responses: the input form of a schema claims its plain name first.
-  const requestBody =
-    route.body === null
-      ? null
-      : { required: true, content: { "application/json": { schema: registry.convert(route.body, "input", label("body")) } } };
+  const requestBody = requestBodyFor(route, registry, label);
   const responses = {
     ...successResponses(route, registry, label("response")),
     ...errorResponses(route),
@@ -223,6 +222,41 @@ function operation(route: CompiledRoute, { registry, tags, schemes, operationId 
     ...(deprecated ? { deprecated: true as const } : {}),
     ...(security === undefined ? {} : { security }),
   };
+}
+
+/** JSON, form or both: a form documents files (fields the validator cannot describe) as binary strings. */
+function requestBodyFor(route: CompiledRoute, registry: SchemaRegistry, label: (part: string) => SchemaLabel): OpenApiRequestBody | null {
+  const content: Record<string, { schema: JsonSchema }> = {};
+  if (route.body !== null) content["application/json"] = { schema: registry.convert(route.body, "input", label("body")) };
+  if (route.form !== null) {
+    const schema = formSchema(registry.resolve(registry.convert(route.form.schema, "input", { ...label("form"), files: true })));
+    content["application/x-www-form-urlencoded"] = { schema: withoutFiles(schema) };
+    content["multipart/form-data"] = { schema };
+  }
+  return Object.keys(content).length === 0 ? null : { required: true, content };
+}
+
+const BINARY: JsonSchema = { type: "string", format: "binary" };
+
+function isFile(property: unknown): boolean {
+  return typeof property === "object" && property !== null && Object.keys(property).length === 0;
+}
+
+function formSchema(json: JsonSchema): JsonSchema {
+  const properties = json.properties as Record<string, JsonSchema> | undefined;
+  if (properties === undefined) return json;
+  const out: Record<string, JsonSchema> = {};
+  for (const [name, property] of Object.entries(properties)) out[name] = isFile(property) ? { ...BINARY } : property;
+  return { ...json, properties: out };
+}
+
+function withoutFiles(json: JsonSchema): JsonSchema {
+  const properties = json.properties as Record<string, JsonSchema> | undefined;
+  if (properties === undefined) return json;
+  const out: Record<string, JsonSchema> = {};
+  for (const [name, property] of Object.entries(properties)) if (property.format !== "binary") out[name] = property;
+  const required = Array.isArray(json.required) ? (json.required as string[]).filter((n) => n in out) : undefined;
+  return { ...json, properties: out, ...(required === undefined ? {} : { required }) };
 }
 
 /** One parameter per property of an object schema (after following a `$ref`). */

@@ -71,7 +71,9 @@ export function errorClasses(route: CompiledRoute): HttpErrorClass[] {
   // The dispatcher answers these itself; see app/dispatch.ts and http/json-body.ts.
   if (route.guards !== null) out.push(ForbiddenError);
   if (route.params !== null || route.query !== null || route.headers !== null) out.push(ExtractorFieldError);
-  if (route.body !== null) out.push(ExtractorError, ExtractorFieldError, PayloadTooLargeError, UnsupportedMediaTypeError);
+  if (route.cookies !== null) out.push(ExtractorFieldError);
+  if (route.body !== null || route.form !== null)
+    out.push(ExtractorError, ExtractorFieldError, PayloadTooLargeError, UnsupportedMediaTypeError);
   if (route.sessions) out.push(SessionStoreUnavailableError);
   return out;
 }

@@ -23,6 +23,8 @@ export interface SchemaLabel {
   hint: string;
   /** Give up silently (`{}`) when the schema has no JSON form, e.g. `z.void()` for "returns nothing". */
   quiet?: boolean;
+  /** A form schema: its file fields have no JSON form and are expected to come out as `{}`, without a warning. */
+  files?: boolean;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -109,7 +111,7 @@ export class SchemaRegistry {
     return this.components[ref.slice(COMPONENTS.length)] ?? schema;
   }
 
-  #raw(schema: StandardSchemaV1, io: Io, { where, quiet }: SchemaLabel): Record<string, unknown> | null {
+  #raw(schema: StandardSchemaV1, io: Io, { where, quiet, files }: SchemaLabel): Record<string, unknown> | null {
     const convert = converter(schema, io);
     if (convert === null) return null;
     let reason: string;
@@ -124,6 +126,7 @@ export class SchemaRegistry {
     if (schema["~standard"].vendor === "zod") {
       try {
         const loose = convert({ target: TARGET, libraryOptions: { unrepresentable: "any" } });
+        if (files === true) return loose;
         this.#warn(`${where}: ${reason}; those parts are documented as {} (any value)`);
         return loose;
       } catch {

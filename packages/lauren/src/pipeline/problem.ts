@@ -6,7 +6,7 @@
  */
 import { type ServerResponse, STATUS_CODES } from "node:http";
 import type { HttpError } from "../errors/index.js";
-import { writeBody, writeError } from "../http/send.js";
+import { type SetCookie, writeBody, writeError } from "../http/send.js";
 
 export type ErrorFormat = "envelope" | "problem+json";
 export const PROBLEM_TYPE = "application/problem+json";
@@ -34,7 +34,7 @@ export function problemDetails(err: HttpError, instance: string | null): Problem
   return out;
 }
 
-export type ErrorWriter = (res: ServerResponse, err: HttpError, setCookie: string | null, path: string | null) => void;
+export type ErrorWriter = (res: ServerResponse, err: HttpError, setCookie: SetCookie, path: string | null) => void;
 
 export function errorWriter(format: ErrorFormat): ErrorWriter {
   if (format === "envelope") return (res, err, setCookie) => writeError(res, err, setCookie);

@@ -28,6 +28,8 @@ export class SessionEngine {
   readonly crossOrigin: CrossOriginPolicy | null;
   /** The synchronizer-token check, when the app opted in. */
   readonly csrf: CsrfTokenCheck | null;
+  /** The session secrets, first one current; signed app cookies derive their keys from them. */
+  readonly secrets: readonly Buffer[];
   readonly #ctx: EngineContext;
   /** Connections to close when their session ends; made on the first `watch`. */
   #live: LiveSessions | null = null;
@@ -39,6 +41,7 @@ export class SessionEngine {
     const token = config.crossOrigin?.token ?? null;
     this.csrf = token === null ? null : new CsrfTokenCheck(token);
     this.cookieName = ctx.cookieName;
+    this.secrets = config.secrets;
     this.store = ctx.store;
     this.revocationStore = ctx.revocation;
   }

@@ -8,6 +8,10 @@ export interface RouteSchemas {
   params?: StandardSchemaV1;
   query?: StandardSchemaV1;
   headers?: StandardSchemaV1;
+  /** Request cookies, by name (values after signature checks for `signedCookies`). */
+  cookies?: StandardSchemaV1;
+  /** An `application/x-www-form-urlencoded` or `multipart/form-data` body; files arrive as `UploadedFile`. */
+  form?: StandardSchemaV1;
 }
 
 /** The parsed type a schema produces, or `Fallback` when the route declares none. */

@@ -11,9 +11,16 @@ export interface IssueOut {
   code: string;
 }
 
-export type Source = "body" | "path" | "query" | "header";
+export type Source = "body" | "path" | "query" | "header" | "cookie" | "form";
 
-const LABEL: Record<Source, string> = { body: "body", path: "path parameter", query: "query parameter", header: "header" };
+const LABEL: Record<Source, string> = {
+  body: "body",
+  path: "path parameter",
+  query: "query parameter",
+  header: "header",
+  cookie: "cookie",
+  form: "form field",
+};
 
 function segment(seg: PropertyKey | StandardSchemaV1.PathSegment): string | number {
   const key = typeof seg === "object" ? seg.key : seg;
