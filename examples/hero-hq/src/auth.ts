@@ -14,6 +14,13 @@ declare module "lauren" {
 }
 
 export const LoginBody = z.object({ hero_id: z.number().int() }).meta({ id: "LoginBody" });
+// The landing page's HTML form posts the same field, as text: only plain digits become a number.
+export const LoginForm = z.object({
+  hero_id: z
+    .string()
+    .regex(/^[0-9]+$/, "must be an integer")
+    .transform(Number),
+});
 
 @controller("/me")
 export class IdentityController {
@@ -26,8 +33,9 @@ export class IdentityController {
     return { identified: true, hero_id: session.get("hero_id"), name: session.get("name") };
   }
 
-  @post("/login", { summary: "Log in as a hero", body: LoginBody, raises: [UnauthorizedError] })
-  login({ session, body }: Ctx<{ body: typeof LoginBody }>) {
+  // JSON or the HTML form: whichever the client sends lands in `body`, with the same answers.
+  @post("/login", { summary: "Log in as a hero", body: LoginBody, form: LoginForm, raises: [UnauthorizedError] })
+  login({ session, body }: Ctx<{ body: typeof LoginBody; form: typeof LoginForm }>) {
     const hero = this.roster.get(body.hero_id);
     if (hero === undefined) {
       throw new UnauthorizedError("no such hero to log in as", { hero_id: body.hero_id });

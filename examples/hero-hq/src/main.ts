@@ -1,6 +1,6 @@
 /** Hero HQ's entry point: builds the app with the factory and serves it. */
-import { realpathSync } from "node:fs";
-import { pathToFileURL } from "node:url";
+import { existsSync, realpathSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   EncryptedCookieSessionStore,
   installSignalHandlers,
@@ -41,6 +41,11 @@ const SESSION_STORES = {
   encrypted: () => ({ store: new EncryptedCookieSessionStore() }),
 };
 
+/** The landing page's folder: next to src/ when run from sources, two levels up from dist/src/. */
+const PUBLIC_DIR = [new URL("../public", import.meta.url), new URL("../../public", import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find(existsSync);
+
 export function buildApp(overrides: LaurenOptions = {}, config: HeroConfig = readConfig()) {
   const shared = sharedState(config); // REDIS_URL: sessions, revocation and comms in Redis
   const app = LaurenFactory.create(HeroHQModule, {
@@ -52,6 +57,8 @@ export function buildApp(overrides: LaurenOptions = {}, config: HeroConfig = rea
     },
     docsUrl: "/docs",
     openapiUrl: "/openapi.json",
+    // GET / is the landing page; routes always win over files.
+    ...(PUBLIC_DIR === undefined ? {} : { staticFiles: { directory: PUBLIC_DIR } }),
     ...API_DOCS,
     ...shared?.app,
     ...overrides,

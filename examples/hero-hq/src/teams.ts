@@ -9,6 +9,7 @@ import { IdentityController } from "./auth.js";
 import { HeroController } from "./dispatch.js";
 import { CommsGateway, CommsRoom, MissionControlController, MissionLog } from "./mission-control.js";
 import { PowerGrid, StatusController } from "./operations.js";
+import { PortraitController, PortraitGallery } from "./portraits.js";
 import { HeroRepository } from "./roster.js";
 
 /** Owns HQ's roster and shares it. */
@@ -23,6 +24,10 @@ export class DispatchModule {}
 @module({ controllers: [IdentityController], imports: [RosterModule] })
 export class IdentityModule {}
 
+/** The portrait studio: hero portraits and the roster export. */
+@module({ controllers: [PortraitController], providers: [PortraitGallery], imports: [RosterModule] })
+export class PortraitModule {}
+
 /** The power grid: lifecycle hooks and a health check. */
 @module({ controllers: [StatusController], providers: [PowerGrid] })
 export class OperationsModule {}
@@ -32,6 +37,6 @@ export class OperationsModule {}
 export class MissionControlModule {}
 
 /** All of Hero HQ, assembled. */
-@module({ imports: [DispatchModule, IdentityModule, MissionControlModule, OperationsModule] })
+@module({ imports: [DispatchModule, IdentityModule, MissionControlModule, OperationsModule, PortraitModule] })
 export class HeroHQModule {}
 // --8<-- [end:code]

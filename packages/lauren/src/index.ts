@@ -76,6 +76,7 @@ export { UploadedFile, type UploadLimits } from "./forms/index.js";
 export { ExecutionContext, type Guard, type GuardLike } from "./guards/index.js";
 export type { CompressionOptions, Encoding } from "./http/compress.js";
 export type { AppSession, ClearCookieOptions, Ctx, SessionData } from "./http/context.js";
+export { type FileInit, FileResponse, file } from "./http/file.js";
 export { type HeaderMap, HttpResponse, Reply, type ReplyInit, type ResponseEnv, redirect, reply } from "./http/reply.js";
 export type { LaurenRequest, ParsedQuery } from "./http/request.js";
 export { ndjson, type StreamChunk, type StreamInit, StreamResponse, type StreamSource, stream } from "./http/stream.js";
@@ -218,4 +219,5 @@ export {
   type StoredSessionInfo,
   UserSessions,
 } from "./sessions/index.js";
+export type { StaticFilesOptions } from "./static/index.js";
 export type { Infer, RouteSchemas, StandardSchemaV1 } from "./validation/index.js";

@@ -31,6 +31,7 @@ import { PendingResponse } from "../pipeline/response.js";
 import { EventStream } from "../realtime/sse/event-stream.js";
 import type { Router } from "../routing/index.js";
 import type { SessionEngine } from "../sessions/index.js";
+import type { StaticMounts } from "../static/index.js";
 import { validate } from "../validation/index.js";
 import type { CompiledRoute } from "./compile-routes.js";
 import { hasPreDestruct, runHooks } from "./lifecycle.js";
@@ -47,6 +48,8 @@ export interface DispatchDeps {
   /** The app's exception handlers (for errors before routing), or null. */
   exceptionHandlers?: ExceptionHandlerTable | null;
   events?: EventBus | null;
+  /** Folders served when no route matches a GET or HEAD, or null. */
+  staticFiles?: StaticMounts | null;
 }
 
 type Tasks = readonly [Promise<void>] | undefined;
@@ -172,8 +175,17 @@ export class Dispatcher {
     if (handled !== null) this.#writeError(res, handled, null, ex.request.path);
   }
 
-  /** No route for this method: 404, 405 with Allow, or the OPTIONS answer. */
+  /** No route for this method: a static file when one matches a GET or HEAD, else the refusal. */
   #refuse(res: ServerResponse, method: string, path: string, request: LaurenRequest | null): Promise<void> | null {
+    const files = this.#deps.staticFiles ?? null;
+    if (files === null || (method !== "GET" && method !== "HEAD")) return this.#refuseRoute(res, method, path, request);
+    return files
+      .serve(res, path, this.#env)
+      .then((served) => (served ? undefined : (this.#refuseRoute(res, method, path, request) ?? undefined)));
+  }
+
+  /** 404, 405 with Allow, or the OPTIONS answer. */
+  #refuseRoute(res: ServerResponse, method: string, path: string, request: LaurenRequest | null): Promise<void> | null {
     const entry = this.#router.allowed(path);
     let err: HttpError;
     if (entry === null) {

@@ -14,6 +14,7 @@ import type { ErrorFormat } from "../pipeline/problem.js";
 import type { BroadcastAdapter } from "../realtime/index.js";
 import { compileOriginPolicy, type OriginPolicy } from "../realtime/ws/origin.js";
 import type { SessionOptions } from "../sessions/index.js";
+import type { StaticFilesOptions } from "../static/index.js";
 
 export type { OpenApiInfo };
 
@@ -53,6 +54,8 @@ export interface LaurenOptions {
   exceptionHandlers?: readonly ExceptionHandlerLike[];
   /** `"problem+json"` answers every error as RFC 9457 problem details. Default: the JSON envelope. */
   errorFormat?: ErrorFormat;
+  /** Folders to serve (prefix, directory, caching); routes always win over files. */
+  staticFiles?: StaticFilesOptions | readonly StaticFilesOptions[];
   /** Default limits for routes that take forms and uploads; a route's `limits` override them. */
   uploads?: UploadLimits;
   /** Defaults for cookies set with `ctx.setCookie()` and keys for signed cookies. */

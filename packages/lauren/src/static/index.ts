@@ -1,0 +1,2 @@
+/** Static files: folders served under a URL prefix, after routing found no route. */
+export { StaticFiles, type StaticFilesOptions, StaticMounts } from "./serve.js";

@@ -1,0 +1,169 @@
+/**
+ * Serving a folder. A request path is decoded segment by segment and refused (404, as for
+ * any unknown path) when a segment is empty, `.`/`..`, a dotfile, or holds a slash,
+ * backslash or NUL; the file's real path must then lie inside the folder's real path, so a
+ * symlink cannot lead out of it. Only GET and HEAD reach here, and only when no route
+ * matched, so routes always win over files.
+ */
+import { realpathSync, type Stats, statSync } from "node:fs";
+import { realpath, stat } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { basename, join, resolve, sep } from "node:path";
+import { ConfigurationError } from "../errors/index.js";
+import { type CompressionPolicy, type Encoding, negotiate } from "../http/compress.js";
+import { diskBody, mediaType, sendFile } from "../http/file.js";
+import type { ResponseEnv } from "../http/reply.js";
+
+export interface StaticFilesOptions {
+  /** The folder to serve. Relative paths are resolved against the working directory at start-up. */
+  directory: string;
+  /** URL prefix it is served under. Default "/". */
+  prefix?: string;
+  /** File served for a directory. Default "index.html"; `false` for none. */
+  index?: string | false;
+  /** `max-age` in seconds for ordinary files. Default 0 (browsers revalidate with the ETag). */
+  maxAge?: number;
+  /**
+   * Files whose names carry a content hash (`app.3f9a8c1b.js`) never change: they are sent
+   * with `max-age=31536000, immutable`. `true` uses that default pattern, a RegExp your own,
+   * `false` none. Default true.
+   */
+  immutable?: boolean | RegExp;
+  /** Send `file.br` / `file.gz` when present and the client accepts them. Default true. */
+  precompressed?: boolean;
+}
+
+const HASHED = /[.-][0-9a-f]{8,}\.[a-z0-9]+$/i;
+const YEAR = 31_536_000;
+const BR_ONLY: CompressionPolicy = { threshold: 0, encodings: ["br"], brotliQuality: 0, gzipLevel: 0 };
+const GZIP_ONLY: CompressionPolicy = { threshold: 0, encodings: ["gzip"], brotliQuality: 0, gzipLevel: 0 };
+
+/** Encodings the client accepts (q > 0), in our order of preference. */
+function accepted(req: IncomingMessage): Encoding[] {
+  const out: Encoding[] = [];
+  if (negotiate(req, BR_ONLY) !== null) out.push("br");
+  if (negotiate(req, GZIP_ONLY) !== null) out.push("gzip");
+  return out;
+}
+const SUFFIX: Record<string, string> = { br: ".br", gzip: ".gz" };
+
+export class StaticFiles {
+  readonly prefix: string;
+  readonly root: string;
+  readonly #index: string | null;
+  readonly #maxAge: number;
+  readonly #immutable: RegExp | null;
+  readonly #precompressed: boolean;
+
+  constructor(options: StaticFilesOptions) {
+    const where = `staticFiles (${options.directory})`;
+    let root: string;
+    try {
+      root = realpathSync(resolve(options.directory));
+    } catch {
+      throw new ConfigurationError(`${where}: the directory does not exist. Create it or fix the path.`);
+    }
+    if (!statSync(root).isDirectory()) throw new ConfigurationError(`${where}: not a directory.`);
+    const prefix = `/${options.prefix ?? ""}`.replace(/\/+/g, "/").replace(/(.)\/$/, "$1");
+    if (/[?#%\\]/.test(prefix)) throw new ConfigurationError(`${where}: prefix ${prefix} must be a plain path.`);
+    const maxAge = options.maxAge ?? 0;
+    if (!Number.isSafeInteger(maxAge) || maxAge < 0) throw new ConfigurationError(`${where}: maxAge must be whole seconds.`);
+    this.prefix = prefix;
+    this.root = root;
+    this.#index = options.index === false ? null : (options.index ?? "index.html");
+    this.#maxAge = maxAge;
+    this.#immutable = options.immutable === false ? null : options.immutable instanceof RegExp ? options.immutable : HASHED;
+    this.#precompressed = options.precompressed !== false;
+  }
+
+  /** The file for a request path, or null. Never throws for client input. */
+  async resolve(path: string): Promise<{ path: string; stats: Stats } | null> {
+    const segments = this.#segments(path);
+    if (segments === null) return null;
+    let full = join(this.root, ...segments);
+    let stats = await statOrNull(full);
+    if (stats?.isDirectory() === true) {
+      if (this.#index === null) return null;
+      full = join(full, this.#index);
+      stats = await statOrNull(full);
+    }
+    if (stats === null || !stats.isFile()) return null;
+    const real = await realpath(full).catch(() => null);
+    if (real === null || !real.startsWith(this.root + sep)) return null;
+    return { path: real, stats };
+  }
+
+  #segments(path: string): string[] | null {
+    let rest: string;
+    if (this.prefix === "/") rest = path;
+    else if (path === this.prefix) rest = "/";
+    else if (path.startsWith(`${this.prefix}/`)) rest = path.slice(this.prefix.length);
+    else return null;
+    const raw = rest.split("/").slice(1);
+    if (raw.length > 0 && raw[raw.length - 1] === "") raw.pop();
+    const out: string[] = [];
+    for (const part of raw) {
+      let segment: string;
+      try {
+        segment = decodeURIComponent(part);
+      } catch {
+        return null;
+      }
+      if (segment === "" || segment.startsWith(".") || /[/\\\0]/.test(segment) || segment.includes(":")) return null;
+      out.push(segment);
+    }
+    return out;
+  }
+
+  /** Serves the file for `path` if there is one; false means "not mine", so the caller answers 404. */
+  async serve(res: ServerResponse, path: string, env: ResponseEnv): Promise<boolean> {
+    const found = await this.resolve(path);
+    if (found === null) return false;
+    const name = basename(found.path);
+    const cache = this.#immutable?.test(name) === true ? `public, max-age=${YEAR}, immutable` : `public, max-age=${this.#maxAge}`;
+    const type = mediaType(found.path);
+    if (this.#precompressed) {
+      // The best accepted encoding that has a sibling on disk: br, then gzip.
+      for (const encoding of accepted(res.req as IncomingMessage)) {
+        const sibling = await this.#sibling(found.path, encoding);
+        if (sibling === null) continue;
+        await sendFile(res, diskBody(sibling.path, sibling.stats, encoding), type, ["cache-control", cache], null, env, {
+          validators: true,
+          ranges: false,
+          encoding,
+        });
+        return true;
+      }
+    }
+    await sendFile(res, diskBody(found.path, found.stats), type, ["cache-control", cache], null, env, { validators: true, ranges: true });
+    return true;
+  }
+
+  async #sibling(path: string, encoding: string): Promise<{ path: string; stats: Stats } | null> {
+    const candidate = path + (SUFFIX[encoding] as string);
+    const stats = await statOrNull(candidate);
+    if (stats === null || !stats.isFile()) return null;
+    const real = await realpath(candidate).catch(() => null);
+    if (real === null || !real.startsWith(this.root + sep)) return null;
+    return { path: real, stats };
+  }
+}
+
+function statOrNull(path: string): Promise<Stats | null> {
+  return stat(path).catch(() => null);
+}
+
+/** Every mount of an app, tried in order. */
+export class StaticMounts {
+  readonly #mounts: readonly StaticFiles[];
+
+  constructor(options: StaticFilesOptions | readonly StaticFilesOptions[]) {
+    const list = Array.isArray(options) ? options : [options as StaticFilesOptions];
+    this.#mounts = list.map((o) => new StaticFiles(o));
+  }
+
+  async serve(res: ServerResponse, path: string, env: ResponseEnv): Promise<boolean> {
+    for (const mount of this.#mounts) if (await mount.serve(res, path, env)) return true;
+    return false;
+  }
+}
