@@ -24,13 +24,20 @@ const FILE = randomBytes(64 * 1024);
 writeFileSync(join(dir, "blob.bin"), FILE);
 const BOUNDARY = "lauren-bench-boundary";
 const UPLOAD = Buffer.concat([
-  Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="one.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+  Buffer.from(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="one.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  ),
   randomBytes(1024 * 1024),
   Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
 ]);
 
 const SCENARIOS = [
-  { id: "static", title: "GET /static/blob.bin (64 KiB)", servers: ["lauren", "fastify", "express"], request: { method: "GET", path: "/static/blob.bin" } },
+  {
+    id: "static",
+    title: "GET /static/blob.bin (64 KiB)",
+    servers: ["lauren", "fastify", "express"],
+    request: { method: "GET", path: "/static/blob.bin" },
+  },
   {
     id: "upload",
     title: "POST /upload (1 MiB multipart)",
