@@ -1,7 +1,7 @@
 // The servers under test, and starting / stopping each one as its own process group.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,6 +16,7 @@ const BENCH_SECRET = "bench-only-secret-k7Qm2xVt9Lp4Rz8Wn3Yc6Hb1";
  * @property {string} entry         script path relative to the repo root, run with `node`
  * @property {Record<string, string>} [env]
  * @property {boolean} [stateless]  sessions live in the cookie (gets scenario e instead of d)
+ * @property {boolean} [redis]      sessions live in the bench's own redis-server (all "-redis" servers share it)
  * @property {{ looseCookie?: boolean, stateless?: boolean }} check options for check.mjs
  */
 
@@ -48,7 +49,61 @@ export const SERVERS = [
     entry: "bench/peers/express-session.mjs",
     check: { looseCookie: true },
   },
+  {
+    name: "lauren-redis",
+    label: "Lauren, Hero HQ, @lauren/redis session + revocation stores (REDIS_URL)",
+    entry: HERO_HQ,
+    redis: true,
+    // With REDIS_URL Hero HQ also turns on revocation, so its cookie carries the {i,t,x} envelope.
+    check: { looseCookie: true },
+  },
+  {
+    name: "fastify-redis",
+    label: "fastify 5 + @fastify/session + connect-redis (same Redis)",
+    entry: "bench/peers/fastify-session.mjs",
+    redis: true,
+    check: { looseCookie: true },
+  },
+  {
+    name: "express-redis",
+    label: "express 5 + express-session + connect-redis (same Redis)",
+    entry: "bench/peers/express-session.mjs",
+    redis: true,
+    check: { looseCookie: true },
+  },
 ];
+
+/** @type {{ child: import("node:child_process").ChildProcess, url: string } | null} the bench's own redis-server */
+let redisServer = null;
+
+/** Starts (once) a redis-server of the bench's own on a free port, without persistence. */
+export async function benchRedis() {
+  if (redisServer !== null) return redisServer.url;
+  const port = await freePort();
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    detached: true,
+    stdio: "ignore",
+  });
+  live.add(child);
+  child.once("exit", () => live.delete(child));
+  redisServer = { child, url: `redis://127.0.0.1:${port}` };
+  for (let i = 0; i < 100; i++) {
+    if (await answers(port)) return redisServer.url;
+    await sleep(50);
+  }
+  throw new Error("the bench's redis-server did not start (is redis-server installed?)");
+}
+
+function answers(/** @type {number} */ port) {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write("PING\r\n"));
+    socket.once("data", (d) => {
+      socket.destroy();
+      resolve(String(d).startsWith("+PONG"));
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
 
 /** True if the server's entry script exists (Hero HQ needs `npm run build` first). */
 export const isBuilt = (/** @type {ServerDef} */ def) => existsSync(join(REPO_ROOT, def.entry));
@@ -66,6 +121,7 @@ export function killAll() {
     }
   }
   live.clear();
+  redisServer = null;
 }
 
 /** Asks the kernel for a free loopback port. */
@@ -96,10 +152,24 @@ const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(
  */
 export async function startServer(def, { timeoutMs = 20_000 } = {}) {
   const port = await freePort();
+  /** @type {Record<string, string>} */
+  const redisEnv = {};
+  if (def.redis) {
+    const url = await benchRedis();
+    Object.assign(redisEnv, { REDIS_URL: url, BENCH_REDIS_URL: url, BENCH_REDIS_PREFIX: `${def.name}:` });
+  }
   const child = spawn(process.execPath, [def.entry], {
     cwd: REPO_ROOT,
     // NODE_ENV=production: Hero HQ then needs SESSION_SECRET; check.mjs verifies cookies with this one.
-    env: { ...process.env, SESSION_SECRET: BENCH_SECRET, ...def.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" },
+    env: {
+      ...process.env,
+      SESSION_SECRET: BENCH_SECRET,
+      ...redisEnv,
+      ...def.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      NODE_ENV: "production",
+    },
     detached: true, // own process group, so the whole group can be ended by its id
     stdio: ["ignore", "ignore", "pipe"],
   });

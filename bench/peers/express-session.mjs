@@ -4,6 +4,7 @@
 import express from "express";
 import session from "express-session";
 import { BADGE, COOKIE_NAME, createRoster, errors, listenAddress, MAX_AGE_SECONDS, parseId, SECRET, validateRecruit } from "./hq.mjs";
+import { redisStore } from "./redis-store.mjs";
 
 const roster = createRoster();
 const COOKIE_OPTIONS = { path: "/", httpOnly: true, sameSite: "lax", secure: false };
@@ -38,6 +39,7 @@ app.use(
   session({
     name: COOKIE_NAME,
     secret: SECRET,
+    store: await redisStore(), // connect-redis for "express-redis"; undefined = MemoryStore
     resave: false,
     saveUninitialized: false,
     rolling: false,

@@ -5,8 +5,10 @@ import fastifyCookie from "@fastify/cookie";
 import fastifySession from "@fastify/session";
 import Fastify from "fastify";
 import { BADGE, COOKIE_NAME, createRoster, errors, listenAddress, MAX_AGE_SECONDS, parseId, SECRET } from "./hq.mjs";
+import { redisStore } from "./redis-store.mjs";
 
 const roster = createRoster();
+const store = await redisStore();
 const COOKIE_OPTIONS = { path: "/", httpOnly: true, sameSite: "lax", secure: false };
 
 const heroSchema = {
@@ -76,6 +78,7 @@ app.register(
     await me.register(fastifySession, {
       secret: SECRET,
       cookieName: COOKIE_NAME,
+      ...(store === undefined ? {} : { store }), // connect-redis for "fastify-redis"
       saveUninitialized: false,
       rolling: false,
       cookie: { ...COOKIE_OPTIONS, maxAge: MAX_AGE_SECONDS * 1000 },
