@@ -17,6 +17,7 @@ import type { RouteDescriptor } from "../guards/execution-context.js";
 import { type GuardEntry, GuardFactory, type GuardLike } from "../guards/index.js";
 import { type CompressionPolicy, compressionPolicy } from "../http/compress.js";
 import type { ContextRoute } from "../http/handler-context.js";
+import { compileSerializer, type Serialize } from "../http/serialize.js";
 import type { Logger } from "../logging/index.js";
 import { type ClassMeta, readMeta } from "../metadata/index.js";
 import { type CompiledModule, declaredScope } from "../modules/index.js";
@@ -61,6 +62,8 @@ export interface CompiledRoute extends Endpoint {
   readonly csrf: CsrfTokenCheck | null;
   /** gzip/brotli for this route's responses, or null (the route never reads Accept-Encoding). */
   readonly compression: CompressionPolicy | null;
+  /** The response schema's compiled serializer (drops undeclared fields), or null: JSON.stringify. */
+  readonly serialize: Serialize | null;
   readonly options: RouteOptions;
   readonly controllerOptions: ControllerOptions;
   readonly module: CompiledModule;
@@ -90,6 +93,8 @@ export interface RouteCompileInput {
   uploads?: UploadLimits | undefined;
   /** The app's cookie settings, shared by every route's context. */
   cookieKit?: CookieKit;
+  /** Check each response body with the route's response schema validator before sending it. */
+  validateResponses?: boolean;
 }
 
 export function compileRoutes(input: RouteCompileInput): { router: Router<CompiledRoute>; routes: CompiledRoute[] } {
@@ -195,6 +200,15 @@ function compileRoute(r: OneRoute): CompiledRoute {
     crossOrigin: protect ? (r.input.crossOrigin ?? null) : null,
     csrf: protect ? (r.input.csrf ?? null) : null,
     compression: routeCompression(options.compress, r.input.compression ?? null),
+    serialize:
+      options.response === undefined
+        ? null
+        : compileSerializer({
+            schema: options.response,
+            label,
+            validate: r.input.validateResponses === true,
+            warn: (message) => r.input.logger?.warn(message),
+          }),
     options,
     controllerOptions: ctrl.options,
     module: r.module,

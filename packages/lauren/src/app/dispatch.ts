@@ -15,7 +15,7 @@ import type { CompressionPolicy } from "../http/compress.js";
 import type { AppSession } from "../http/context.js";
 import { HandlerContext } from "../http/handler-context.js";
 import { readJsonBody } from "../http/json-body.js";
-import { HttpResponse, type ResponseEnv } from "../http/reply.js";
+import { HttpResponse, Reply, type ResponseEnv } from "../http/reply.js";
 import { ClientAbortedError, LaurenRequest } from "../http/request.js";
 import { writeValue } from "../http/result.js";
 import { type SetCookie, writeBody } from "../http/send.js";
@@ -374,10 +374,14 @@ export class Dispatcher {
       if (result instanceof HttpResponse) {
         // An event stream opened with a session ends when the session does (logout, revocation, expiry).
         const live = session !== null && result instanceof EventStream;
-        await result.writeTo(res, cookie, live ? (sessions as SessionEngine).streamEnv(session as AppSession, env, res) : env);
+        const resEnv = live ? (sessions as SessionEngine).streamEnv(session as AppSession, env, res) : env;
+        // A reply with the route's own status carries the declared body: same filter as a plain value.
+        if (route.serialize !== null && result instanceof Reply && result.status === route.status) {
+          await result.writeTo(res, cookie, resEnv, route.serialize);
+        } else await result.writeTo(res, cookie, resEnv);
       } else if (result === undefined) writeBody(res, route.status === 200 ? 204 : route.status, null, [], cookie, null);
       else {
-        const written = writeValue(res, route.status, result, cookie, env);
+        const written = writeValue(res, route.status, result, cookie, env, route.serialize);
         if (written !== undefined) await written;
       }
       // Only a request that succeeded runs its tasks: after an error the client may retry,

@@ -150,6 +150,7 @@ function assemble(build: Build): LaurenApplication {
     logger,
     uploads: options.uploads,
     cookieKit: new CookieKit(options.cookies ?? {}, sessions?.secrets ?? null),
+    validateResponses: options.validateResponses === true,
   });
   // --- openapi: the document at openapiUrl and the docs UI at docsUrl, generated once here ---
   mountOpenApi({ router, routes, module: root, options, logger });

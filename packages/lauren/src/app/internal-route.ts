@@ -60,6 +60,7 @@ export function internalRoute(input: InternalRouteInput): CompiledRoute {
     crossOrigin: null,
     csrf: null,
     compression: null,
+    serialize: null,
     options: { hidden: true, sessions: false },
     controllerOptions: {},
     module: input.module,

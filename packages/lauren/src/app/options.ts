@@ -91,6 +91,13 @@ export interface LaurenOptions {
   shutdownTimeout?: number;
   /** Milliseconds each lifecycle hook may take before it is reported and skipped. Default 10 000. */
   hookTimeout?: number;
+  /**
+   * Runs each route's response schema validator on the value before it is serialized, so a
+   * wrong type (1.5 for an integer, a number for a string) is a logged 500 instead of being
+   * coerced. Costs one validation per response; turn it on in development and tests.
+   * Default false: missing required fields are still caught, undeclared fields still dropped.
+   */
+  validateResponses?: boolean;
   /** Relays every `BroadcastGroup` singleton to the app's other processes (e.g. Redis pub/sub). */
   broadcast?: BroadcastAdapter;
 }

@@ -7,6 +7,7 @@ import type { Logger } from "../app/logger.js";
 import { extraHeaders, sendPayload } from "./body.js";
 import type { CompressionPolicy } from "./compress.js";
 import type { SetCookie } from "./send.js";
+import type { Serialize } from "./serialize.js";
 
 /** What a response may need while it writes itself. */
 export interface ResponseEnv {
@@ -44,7 +45,8 @@ export class Reply extends HttpResponse {
     this.headers = init.headers ?? {};
   }
 
-  writeTo(res: ServerResponse, setCookie: SetCookie, env: ResponseEnv): void | Promise<void> {
+  /** `serialize`: the route's response schema serializer, when the reply carries the declared body. */
+  writeTo(res: ServerResponse, setCookie: SetCookie, env: ResponseEnv, serialize: Serialize | null = null): void | Promise<void> {
     const { body } = this;
     let payload: string | Buffer | null;
     let type: string | null = null;
@@ -56,7 +58,7 @@ export class Reply extends HttpResponse {
       payload = asBuffer(body);
       type = OCTETS;
     } else {
-      payload = JSON.stringify(body);
+      payload = serialize === null ? JSON.stringify(body) : serialize(body);
       type = "application/json";
     }
     const { extra, hasType } = extraHeaders(this.headers);

@@ -7,6 +7,7 @@ import type { ServerResponse } from "node:http";
 import { sendPayload } from "./body.js";
 import { asBuffer, OCTETS, type ResponseEnv, TEXT } from "./reply.js";
 import { type SetCookie, writeJson } from "./send.js";
+import type { Serialize } from "./serialize.js";
 import { isStreamSource, StreamResponse } from "./stream.js";
 
 const NO_HEADERS: readonly never[] = [];
@@ -17,13 +18,14 @@ export function writeValue(
   value: unknown,
   setCookie: SetCookie,
   env: ResponseEnv,
+  serialize: Serialize | null = null,
 ): Promise<void> | undefined {
   if (typeof value === "string") return sendPayload(res, status, TEXT, [...NO_HEADERS], setCookie, value, env);
   if (typeof value === "object" && value !== null) {
     if (value instanceof Uint8Array) return sendPayload(res, status, OCTETS, [...NO_HEADERS], setCookie, asBuffer(value), env);
     if (isStreamSource(value)) return new StreamResponse(value, { status }).writeTo(res, setCookie, env);
   }
-  const json = JSON.stringify(value);
+  const json = serialize === null ? JSON.stringify(value) : serialize(value);
   if (env.compression === undefined || env.compression === null) {
     writeJson(res, status, json, setCookie);
     return undefined;
