@@ -36,6 +36,19 @@ export const HeroEnv = z
       .regex(/^[1-9]\d*$/, "must be a whole number of worker processes (1 or more)")
       .transform(Number)
       .default(1),
+    // Pages allowed to call HQ from other origins, comma-separated; unset keeps CORS off.
+    HERO_HQ_CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((list) =>
+        list
+          .split(",")
+          .map((o) => o.trim())
+          .filter((o) => o !== ""),
+      )
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s,]+$/, "must list origins such as https://hq.example, comma-separated"))),
+    LAUREN_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    LAUREN_LOG_FORMAT: z.enum(["console", "json"]).default("console"),
   })
   // `when` runs the check even if another variable failed, so one error lists them all.
   .superRefine(

@@ -10,6 +10,7 @@ import {
   StartupError,
 } from "lauren";
 import { DEV_SECRET, type HeroConfig, readConfig } from "./config.js";
+import { pipelineOptions } from "./pipeline.js";
 import { HeroRepository } from "./roster.js";
 import { sharedState } from "./scale-out.js";
 import { HeroHQModule } from "./teams.js";
@@ -54,6 +55,8 @@ export function buildApp(overrides: LaurenOptions = {}, config: HeroConfig = rea
       secure: false, // local development is plain HTTP; keep the default (true) in production
       ...SESSION_STORES[config.HERO_HQ_SESSION_STORE](),
       ...shared?.sessions,
+      // The pages CORS lets in may also send the session cookie on unsafe requests.
+      crossOrigin: { trustedOrigins: config.HERO_HQ_CORS_ORIGINS },
     },
     docsUrl: "/docs",
     openapiUrl: "/openapi.json",
@@ -61,6 +64,7 @@ export function buildApp(overrides: LaurenOptions = {}, config: HeroConfig = rea
     ...(PUBLIC_DIR === undefined ? {} : { staticFiles: { directory: PUBLIC_DIR } }),
     ...API_DOCS,
     ...shared?.app,
+    ...pipelineOptions(config),
     ...overrides,
   });
   if (shared !== null) app.onShutdown(() => shared.close());

@@ -18,6 +18,9 @@ describe("Hero HQ's configuration", () => {
       HERO_HQ_SESSION_STORE: "memory",
       HERO_HQ_SEED: false,
       HERO_HQ_WORKERS: 1,
+      HERO_HQ_CORS_ORIGINS: [],
+      LAUREN_LOG_LEVEL: "info",
+      LAUREN_LOG_FORMAT: "console",
     });
   });
 

@@ -42,11 +42,9 @@ export class HeadersCommittedError extends Error {
   }
 }
 
+/** Names in a Head are kept lower-case, so a lookup is plain string equality. */
 function indexOf(list: Head, lower: string): number {
-  for (let i = 0; i < list.length; i += 2) {
-    const name = list[i] as string;
-    if (name === lower || name.toLowerCase() === lower) return i;
-  }
+  for (let i = 0; i < list.length; i += 2) if (list[i] === lower) return i;
   return -1;
 }
 
@@ -63,14 +61,16 @@ function mergeList(current: HeaderValue, value: string): string {
 function flatHead(headers: unknown): Head {
   if (headers === undefined || headers === null) return [];
   if (Array.isArray(headers)) {
-    if (headers.length > 0 && Array.isArray(headers[0])) return (headers as [string, HeaderValue][]).flat() as Head;
+    if (headers.length > 0 && Array.isArray(headers[0])) {
+      return (headers as [string, HeaderValue][]).flatMap(([name, value]) => [name.toLowerCase(), value]);
+    }
     const out: Head = [];
-    for (let i = 0; i < headers.length; i += 2) out.push(String(headers[i]), headers[i + 1] as HeaderValue);
+    for (let i = 0; i < headers.length; i += 2) out.push(String(headers[i]).toLowerCase(), headers[i + 1] as HeaderValue);
     return out;
   }
   const out: Head = [];
   for (const [name, value] of Object.entries(headers as OutgoingHttpHeaders)) {
-    if (value !== undefined) out.push(name, toValue(value as string | number | string[]));
+    if (value !== undefined) out.push(name.toLowerCase(), toValue(value as string | number | string[]));
   }
   return out;
 }
