@@ -6,6 +6,10 @@ const COOKIE = "lauren_session";
 const LOGIN_BODY = JSON.stringify({ hero_id: 1 });
 const JSON_HEADERS = { "content-type": "application/json" };
 const VOLT_ME = { identified: true, hero_id: 1, name: "Volt" };
+/** The page origin the pipeline servers allow (HERO_HQ_CORS_ORIGINS / HQ_CORS_ORIGINS). */
+const PAGE_ORIGIN = "https://hq.example";
+/** Scenarios a to e measure the plain servers; the pipeline ones run f only. */
+const plain = (/** @type {ServerDef} */ def) => !def.pipeline;
 
 /**
  * @typedef {import("./load.mjs").RequestSpec} RequestSpec
@@ -74,7 +78,7 @@ export const SCENARIOS = [
     title: "GET /heroes/",
     short: "no session",
     what: "list heroes; no session code on this route",
-    appliesTo: () => true,
+    appliesTo: plain,
     async prepare(base) {
       const r = await getJson(`${base}/heroes/`);
       must("GET /heroes/ must list Volt", r.status === 200 && r.body?.[0]?.name === "Volt", r);
@@ -86,7 +90,7 @@ export const SCENARIOS = [
     title: "GET /me/ + cookie",
     short: "session read",
     what: "session read: a valid logged-in cookie is verified and looked up",
-    appliesTo: () => true,
+    appliesTo: plain,
     async prepare(base) {
       const cookie = await login(base);
       const r = await getJson(`${base}/me/`, { cookie });
@@ -104,7 +108,7 @@ export const SCENARIOS = [
     title: "GET /me/, no cookie",
     short: "no cookie",
     what: "session lookup that finds no cookie",
-    appliesTo: () => true,
+    appliesTo: plain,
     async prepare(base) {
       const r = await getJson(`${base}/me/`);
       must("GET /me/ without cookie must be anonymous", isDeepStrictEqual(r.body, { identified: false }), r.body);
@@ -116,7 +120,7 @@ export const SCENARIOS = [
     title: "POST /me/login",
     short: "login, memory store",
     what: "session write + regenerate, server-side store (every request adds a session)",
-    appliesTo: (def) => !def.stateless,
+    appliesTo: (def) => plain(def) && !def.stateless,
     sessionWrite: true,
     async prepare(base) {
       await login(base);
@@ -134,6 +138,25 @@ export const SCENARIOS = [
     async prepare(base) {
       await login(base);
       return LOGIN;
+    },
+  },
+  {
+    id: "f",
+    title: "GET /heroes/ + Origin",
+    short: "CORS, headers, ids, log",
+    what: "(a) from an allowed origin through CORS, security headers and request ids, with a JSON log line per request written to a file; ratio to raw-http's (a)",
+    appliesTo: (def) => Boolean(def.pipeline),
+    baselineOf: "a",
+    async prepare(base) {
+      const res = await fetch(`${base}/heroes/`, { headers: { origin: PAGE_ORIGIN }, signal: AbortSignal.timeout(5000) });
+      const body = await res.json();
+      const h = (/** @type {string} */ name) => res.headers.get(name);
+      must("GET /heroes/ must list Volt", res.status === 200 && body?.[0]?.name === "Volt", body);
+      must("the allowed origin must be echoed", h("access-control-allow-origin") === PAGE_ORIGIN, h("access-control-allow-origin"));
+      must("credentials must be allowed", h("access-control-allow-credentials") === "true", h("access-control-allow-credentials"));
+      must("a request id must be sent", (h("x-request-id") ?? "").length > 0, h("x-request-id"));
+      must("nosniff must be sent", h("x-content-type-options") === "nosniff", h("x-content-type-options"));
+      return { method: "GET", path: "/heroes/", headers: { origin: PAGE_ORIGIN } };
     },
   },
 ];

@@ -1,7 +1,8 @@
 // The servers under test, and starting / stopping each one as its own process group.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, openSync, rmSync } from "node:fs";
 import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,6 +18,8 @@ const BENCH_SECRET = "bench-only-secret-k7Qm2xVt9Lp4Rz8Wn3Yc6Hb1";
  * @property {Record<string, string>} [env]
  * @property {boolean} [stateless]  sessions live in the cookie (gets scenario e instead of d)
  * @property {boolean} [redis]      sessions live in the bench's own redis-server (all "-redis" servers share it)
+ * @property {boolean} [pipeline]   CORS, security headers, request ids and a JSON request log (scenario f only)
+ * @property {boolean} [logFile]    stdout goes to a file (the request log), deleted when the server stops
  * @property {{ looseCookie?: boolean, stateless?: boolean }} check options for check.mjs
  */
 
@@ -36,6 +39,24 @@ export const SERVERS = [
     env: { HERO_HQ_SESSION_STORE: "cookie" },
     stateless: true,
     check: { stateless: true },
+  },
+  {
+    name: "lauren-pipeline",
+    label: "Lauren, Hero HQ, CORS + security headers + request ids + JSON request log to a file",
+    entry: HERO_HQ,
+    env: { HERO_HQ_CORS_ORIGINS: "https://hq.example", LAUREN_LOG_FORMAT: "json" },
+    pipeline: true,
+    logFile: true,
+    check: {},
+  },
+  {
+    name: "fastify-pipeline",
+    label: "fastify 5 + @fastify/cors + @fastify/helmet + request ids + pino request log to a file",
+    entry: "bench/peers/fastify-session.mjs",
+    env: { HQ_PIPELINE: "1", HQ_CORS_ORIGINS: "https://hq.example" },
+    pipeline: true,
+    logFile: true,
+    check: { looseCookie: true },
   },
   {
     name: "fastify-session",
@@ -158,6 +179,8 @@ export async function startServer(def, { timeoutMs = 20_000 } = {}) {
     const url = await benchRedis();
     Object.assign(redisEnv, { REDIS_URL: url, BENCH_REDIS_URL: url, BENCH_REDIS_PREFIX: `${def.name}:` });
   }
+  const logPath = def.logFile ? join(tmpdir(), `lauren-bench-${def.name}-${port}.log`) : null;
+  const logFd = logPath === null ? null : openSync(logPath, "w");
   const child = spawn(process.execPath, [def.entry], {
     cwd: REPO_ROOT,
     // NODE_ENV=production: Hero HQ then needs SESSION_SECRET; check.mjs verifies cookies with this one.
@@ -171,8 +194,9 @@ export async function startServer(def, { timeoutMs = 20_000 } = {}) {
       NODE_ENV: "production",
     },
     detached: true, // own process group, so the whole group can be ended by its id
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", logFd ?? "ignore", "pipe"],
   });
+  if (logFd !== null) closeSync(logFd);
   live.add(child);
   let stderr = "";
   child.stderr?.on("data", (chunk) => {
@@ -204,6 +228,7 @@ export async function startServer(def, { timeoutMs = 20_000 } = {}) {
     }
     signalGroup("SIGKILL"); // anything else left in the group
     live.delete(child);
+    if (logPath !== null) rmSync(logPath, { force: true });
   };
 
   const url = `http://127.0.0.1:${port}`;

@@ -1,7 +1,13 @@
 // Peer "fastify-session": fastify 5 + @fastify/cookie + @fastify/session (its memory store),
 // JSON-schema validation of bodies and responses, sessions registered on the /me routes only.
+// With HQ_PIPELINE=1 (peer "fastify-pipeline") it also runs @fastify/cors, @fastify/helmet,
+// request ids (X-Request-Id kept or generated, and echoed) and one pino JSON line per request
+// on stdout: the same work as Hero HQ with HERO_HQ_CORS_ORIGINS and LAUREN_LOG_FORMAT=json.
 //   PORT=3002 node bench/peers/fastify-session.mjs
+import { randomUUID } from "node:crypto";
 import fastifyCookie from "@fastify/cookie";
+import fastifyCors from "@fastify/cors";
+import fastifyHelmet from "@fastify/helmet";
 import fastifySession from "@fastify/session";
 import Fastify from "fastify";
 import { BADGE, COOKIE_NAME, createRoster, errors, listenAddress, MAX_AGE_SECONDS, parseId, SECRET } from "./hq.mjs";
@@ -31,8 +37,38 @@ const recruitSchema = {
 };
 const loginSchema = { type: "object", required: ["hero_id"], properties: { hero_id: { type: "integer" } } };
 
+const PIPELINE = process.env.HQ_PIPELINE === "1";
+
 // coerceTypes off: a wattage of "9001" is a 422 here, as in the other peers.
-const app = Fastify({ logger: false, ajv: { customOptions: { coerceTypes: false } } });
+const app = Fastify({
+  logger: PIPELINE ? { level: "info" } : false,
+  // One line per request, written below, instead of fastify's two (incoming + completed).
+  disableRequestLogging: true,
+  requestIdHeader: "x-request-id",
+  genReqId: () => randomUUID(),
+  ajv: { customOptions: { coerceTypes: false } },
+});
+
+if (PIPELINE) {
+  await app.register(fastifyCors, {
+    origin: (process.env.HQ_CORS_ORIGINS ?? "https://hq.example").split(","),
+    credentials: true,
+    allowedHeaders: ["content-type", "x-hq-badge"],
+    exposedHeaders: ["x-request-id"],
+    maxAge: 600,
+  });
+  await app.register(fastifyHelmet);
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const status = reply.statusCode;
+    const line = { reqId: request.id, method: request.method, path: request.url.split("?")[0], status, durationMs: reply.elapsedTime };
+    if (status >= 500) app.log.error(line, "request completed");
+    else if (status >= 400) app.log.warn(line, "request completed");
+    else app.log.info(line, "request completed");
+  });
+}
 
 app.setErrorHandler((err, _request, reply) => {
   if (err.validation) {
