@@ -88,6 +88,12 @@ export class PendingResponse implements ResponseView {
   readonly #write: ServerResponse["write"];
   readonly #endFn: ServerResponse["end"];
   readonly #flushHeaders: ServerResponse["flushHeaders"];
+  /**
+   * 'finish' listeners the response had when middleware took it over. More at `end()` means
+   * someone waits for the response to finish (a stream pipeline): then holding the end back
+   * would wait forever, so it goes out at once.
+   */
+  readonly finishWatchers: number;
 
   constructor(res: ServerResponse) {
     this.res = res;
@@ -95,6 +101,7 @@ export class PendingResponse implements ResponseView {
     this.#write = res.write;
     this.#endFn = res.end;
     this.#flushHeaders = res.flushHeaders;
+    this.finishWatchers = res.listenerCount("finish");
     const hooked = res as unknown as Record<string | symbol, unknown>;
     hooked[PENDING] = this;
     hooked.writeHead = hookWriteHead;
@@ -240,7 +247,12 @@ function hookWrite(this: Hooked, ...args: unknown[]): boolean {
 }
 
 function hookEnd(this: Hooked, ...args: unknown[]): Hooked {
-  this[PENDING].recordEnd(args);
+  const pending = this[PENDING];
+  if (this.listenerCount("finish") > pending.finishWatchers) {
+    pending.commit();
+    return (this.end as (...a: unknown[]) => Hooked)(...args);
+  }
+  pending.recordEnd(args);
   return this;
 }
 

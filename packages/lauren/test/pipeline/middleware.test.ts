@@ -18,8 +18,10 @@ import {
   middleware,
   module,
   type Next,
+  ndjson,
   post,
   reply,
+  stream,
   useGuards,
   useMiddleware,
 } from "../../src/index.js";
@@ -298,6 +300,35 @@ describe("middleware", () => {
     class M {}
     const r = await new TestClient(LaurenFactory.create(M, { logger: false })).get("/rm/");
     assert.equal(r.status, 418);
+  });
+
+  it("does not hold back the end of a stream that waits for it to finish (an empty stream)", async () => {
+    @controller("/streams")
+    class Streams {
+      @get("/empty")
+      empty() {
+        return stream([]);
+      }
+      @get("/lines")
+      lines() {
+        return ndjson([{ a: 1 }]);
+      }
+    }
+    @module({ controllers: [Streams] })
+    class M {}
+    const seenStatus: number[] = [];
+    const mw: MiddlewareFn = async (ctx, next) => {
+      ctx.response.setHeader("x-before", "1");
+      seenStatus.push((await next()).status);
+    };
+    const c = new TestClient(LaurenFactory.create(M, { logger: false, middleware: [mw] }));
+    const empty = await c.get("/streams/empty");
+    assert.equal(empty.status, 200);
+    assert.equal(empty.header("x-before"), "1");
+    assert.equal(empty.text, "");
+    const lines = await c.get("/streams/lines");
+    assert.equal(lines.text, '{"a":1}\n');
+    assert.deepEqual(seenStatus, [200, 200]);
   });
 
   it("refuses next() called twice", async () => {
