@@ -1,8 +1,7 @@
 /** Tutorial step 8: sessions, with the cookie passed back by hand and with the cookie jar. */
+// --8<-- [start:code]
 import assert from "node:assert/strict";
 import { test } from "node:test";
-
-// --8<-- [start:code]
 import { TestClient } from "lauren/testing";
 import { buildApp } from "../src/main.js";
 

@@ -1,8 +1,7 @@
 /** Tutorial step 8: the front desk's routes, the bouncer and the Auditor, tested in-process. */
+// --8<-- [start:code]
 import assert from "node:assert/strict";
 import { test } from "node:test";
-
-// --8<-- [start:code]
 import { TestClient } from "lauren/testing";
 import { buildApp } from "../src/main.js";
 

@@ -1,8 +1,7 @@
 /** Tutorial step 8: the live stuff, the SSE feed and the comms channel, in-process. */
+// --8<-- [start:code]
 import assert from "node:assert/strict";
 import { test } from "node:test";
-
-// --8<-- [start:code]
 import { TestClient, WsTestClient } from "lauren/testing";
 import { buildApp } from "../src/main.js";
 

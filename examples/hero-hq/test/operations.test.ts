@@ -85,24 +85,6 @@ function getText(port: number, path: string): Promise<{ status: number; text: st
   });
 }
 
-// --8<-- [start:code]
-test("/status/ reports HQ online once the start-up hooks have run", async () => {
-  // The TestClient runs app.startup() before its first request, as listen() would.
-  const res = await new TestClient(buildApp({ logger: false })).get("/status/");
-  assert.equal(res.status, 200);
-  assert.equal(res.text, '{"hq":"online","grid":true}');
-});
-
-test("the grid goes offline at shutdown, and HQ then turns requests away", async () => {
-  const app = buildApp({ logger: false });
-  const client = new TestClient(app);
-  assert.equal((await client.get("/status/")).json().grid, true);
-  await app.shutdown();
-  assert.equal(app.get(PowerGrid).online, false);
-  assert.equal((await client.get("/status/")).status, 503);
-});
-// --8<-- [end:code]
-
 describe("HQ operations", { timeout: 20_000 }, () => {
   test("/status/ says HQ is warming up when start-up has not run", async () => {
     // app.handler dispatches without starting the app, so @postConstruct has not run.
