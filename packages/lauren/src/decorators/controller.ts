@@ -3,7 +3,7 @@ import type { Class } from "../di/token.js";
 import { metaFrom } from "../metadata/index.js";
 import type { OpenApiTag, SecurityDeclaration } from "../openapi/types.js";
 import { CONTROLLER } from "./kinds.js";
-import { assertCalled } from "./usage.js";
+import { assertCalled, type DecoratorMisuse } from "./usage.js";
 
 export interface ControllerOptions {
   /** OpenAPI tags for every route of the controller; an object also describes the tag. */
@@ -29,9 +29,17 @@ export interface ControllerMeta {
 }
 
 /** Declares an HTTP controller; it is built once, at start-up, by the container (or per request with `scope`). */
-export function controller(prefix = "", options: ControllerOptions = {}) {
+export function controller(
+  target: Class<unknown>,
+  context: ClassDecoratorContext,
+): DecoratorMisuse<'@controller needs parentheses: write @controller("/prefix")'>;
+export function controller(prefix?: string, options?: ControllerOptions): (target: Class<unknown>, context: ClassDecoratorContext) => void;
+export function controller(prefix: string | Class<unknown> = "", options: ControllerOptions | ClassDecoratorContext = {}): unknown {
   assertCalled("controller", prefix, options, '@controller("/heroes")');
   return (_target: Class<unknown>, context: ClassDecoratorContext): void => {
-    metaFrom(context.metadata).kinds.set(CONTROLLER, { prefix, options } satisfies ControllerMeta);
+    metaFrom(context.metadata).kinds.set(CONTROLLER, {
+      prefix: prefix as string,
+      options: options as ControllerOptions,
+    } satisfies ControllerMeta);
   };
 }

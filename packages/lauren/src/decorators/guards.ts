@@ -1,6 +1,6 @@
 import type { GuardLike } from "../guards/types.js";
 import { metaFrom, methodMetaFrom } from "../metadata/index.js";
-import { assertCalled } from "./usage.js";
+import { assertCalled, type DecoratorMisuse } from "./usage.js";
 
 type ClassOrMethodContext = ClassDecoratorContext | ClassMethodDecoratorContext;
 
@@ -9,8 +9,14 @@ type ClassOrMethodContext = ClassDecoratorContext | ClassMethodDecoratorContext;
  * every route; on a method they run after the class's guards. Guards are classes built by
  * the container (they may `inject()`), or ready instances.
  */
-export function useGuards(...guards: GuardLike[]) {
-  assertCalled("useGuards", guards[0], guards[1], "@useGuards(BadgeGuard)");
+export function useGuards(
+  target: (...args: never[]) => unknown,
+  context: ClassOrMethodContext,
+): DecoratorMisuse<"@useGuards needs the guards: write @useGuards(MyGuard)">;
+export function useGuards(...guards: GuardLike[]): (target: unknown, context: ClassOrMethodContext) => void;
+export function useGuards(...args: unknown[]): unknown {
+  assertCalled("useGuards", args[0], args[1], "@useGuards(BadgeGuard)");
+  const guards = args as GuardLike[];
   return (_target: unknown, context: ClassOrMethodContext): void => {
     if (context.kind === "class") metaFrom(context.metadata).guards.push(...guards);
     else methodMetaFrom(context.metadata, context.name).guards.push(...guards);

@@ -1,12 +1,18 @@
 import { DecoratorUsageError } from "../errors/index.js";
 import { metaFrom } from "../metadata/index.js";
 import { POST_CONSTRUCT, PRE_DESTRUCT } from "./kinds.js";
-import { assertKind } from "./usage.js";
+import { assertKind, type DecoratorMisuse } from "./usage.js";
 
 type Hook = (this: unknown) => unknown;
 
-function hookDecorator(name: string, kind: symbol) {
-  return (_method: Hook, context: ClassMethodDecoratorContext): void => {
+/** A plain decorator; called with parentheses it evaluates to the fix, which the compiler quotes. */
+export interface HookDecorator<Name extends string> {
+  (method: Hook, context: ClassMethodDecoratorContext): void;
+  (): DecoratorMisuse<`@${Name} takes no parentheses: write @${Name}`>;
+}
+
+function hookDecorator<Name extends string>(name: Name, kind: symbol): HookDecorator<Name> {
+  return ((_method: Hook, context: ClassMethodDecoratorContext): void => {
     if (typeof context !== "object" || context === null) {
       // Reached through `@postConstruct()`: the call runs with no method to decorate.
       throw new DecoratorUsageError(`@${name} takes no arguments: write @${name} above a method, without parentheses.`);
@@ -16,7 +22,7 @@ function hookDecorator(name: string, kind: symbol) {
     const meta = metaFrom(context.metadata);
     const hooks = (meta.kinds.get(kind) as (string | symbol)[] | undefined) ?? [];
     meta.kinds.set(kind, [...hooks, context.name]);
-  };
+  }) as HookDecorator<Name>;
 }
 
 /** Runs the method at `app.startup()`, after the instance's dependencies ran theirs. */

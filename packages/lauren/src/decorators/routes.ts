@@ -7,7 +7,7 @@ import { methodMetaFrom } from "../metadata/index.js";
 import type { ResponseDocs, SecurityDeclaration } from "../openapi/types.js";
 import type { RouteSchemas } from "../validation/types.js";
 import { ROUTE } from "./kinds.js";
-import { assertCalled, assertKind } from "./usage.js";
+import { assertCalled, assertKind, type DecoratorMisuse } from "./usage.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -65,9 +65,19 @@ export type RouteDecorator<O extends RouteOptions> = <This, R>(
   context: ClassMethodDecoratorContext<This, (this: This, ctx: Ctx<O>) => R>,
 ) => void;
 
-function route(method: HttpMethod) {
+/** A verb decorator factory: `@get("/path", options)`. */
+export interface RouteFactory<Name extends string> {
+  /** Used bare (`@get`), it is called with the method itself: the compiler then quotes the fix. */
+  (
+    target: (...args: never[]) => unknown,
+    context: ClassMethodDecoratorContext,
+  ): DecoratorMisuse<`@${Name} needs parentheses: write @${Name}("/path")`>;
+  <const O extends RouteOptions = {}>(path?: string, options?: O): RouteDecorator<NoInfer<O>>;
+}
+
+function route<Name extends string>(method: HttpMethod, _name: Name): RouteFactory<Name> {
   const name = method.toLowerCase();
-  return <const O extends RouteOptions = {}>(path = "/", options?: O): RouteDecorator<NoInfer<O>> => {
+  const factory = <const O extends RouteOptions = {}>(path = "/", options?: O): RouteDecorator<NoInfer<O>> => {
     assertCalled(name, path, options, `@${name}("/path")`);
     return (_target, context) => {
       assertKind(name, context, ["method"]);
@@ -78,11 +88,13 @@ function route(method: HttpMethod) {
       meta.kinds.set(ROUTE, [{ method, path, options: options ?? {} } satisfies RouteMeta, ...routes]);
     };
   };
+  // The bare-use overload exists for the compiler's message only; assertCalled throws for it.
+  return factory as RouteFactory<Name>;
 }
 
-export const get = route("GET");
-export const post = route("POST");
-export const put = route("PUT");
-export const patch = route("PATCH");
+export const get = route("GET", "get");
+export const post = route("POST", "post");
+export const put = route("PUT", "put");
+export const patch = route("PATCH", "patch");
 /** `delete` is a keyword, so the decorator is exported as `del` and as `delete` by name. */
-export const del = route("DELETE");
+export const del = route("DELETE", "del");

@@ -1,6 +1,16 @@
 import { DecoratorUsageError } from "../errors/index.js";
 
 /**
+ * The type a misused decorator evaluates to. A decorator factory used bare (`@injectable`) or
+ * a plain decorator called (`@postConstruct()`) resolves to an overload returning this text,
+ * so the compiler's error quotes the fix instead of a signature mismatch (an interface, so the
+ * text is printed as written rather than widened to `string`).
+ */
+export interface DecoratorMisuse<Fix extends string> {
+  readonly fix: Fix;
+}
+
+/**
  * With standard decorators `@controller` (bare) calls `controller(Class, context)`; the
  * factory would then silently return a no-op. Spot that shape and say how to write it.
  */
