@@ -13,6 +13,8 @@ export const CreateHero = z
     power: z.string().max(NAME_MAX),
     // Raw power level; the Auditor insists it is a whole number.
     wattage: z.number().int(),
+    // Filed, never shown: HeroOut leaves it out, so no response carries it.
+    secret_identity: z.string().max(NAME_MAX).optional(),
   })
   .meta({ id: "CreateHero", description: "The paperwork a hero files to join HQ." });
 

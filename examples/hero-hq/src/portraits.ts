@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { type Ctx, controller, file, get, inject, injectable, ndjson, put, Scope, UnsupportedMediaTypeError, UploadedFile } from "lauren";
 import { z } from "zod";
 import { HeroNotFoundError } from "./dispatch.js";
+import { HeroOut } from "./models.js";
 import { HeroRepository } from "./roster.js";
 
 const MAX_PORTRAIT = 1024 * 1024;
@@ -91,10 +92,11 @@ export class PortraitController {
     });
   }
 
-  // The whole roster as newline-delimited JSON, written as the client reads it.
+  // The whole roster as newline-delimited JSON, written as the client reads it. A stream has
+  // no response schema to filter it, so each line keeps only what HeroOut declares.
   @get("/export", { summary: "Export the roster", produces: "application/x-ndjson" })
   exportRoster() {
-    return ndjson(this.roster.roster());
+    return ndjson(this.roster.roster().map((hero) => HeroOut.parse(hero)));
   }
 }
 // --8<-- [end:code]

@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { HttpErrorClass } from "../errors/index.js";
 import type { UploadLimits } from "../forms/index.js";
 import type { CompressionOptions } from "../http/compress.js";
+import type { HttpResponse } from "../http/reply.js";
 import type { Ctx } from "../http/context.js";
 import { methodMetaFrom } from "../metadata/index.js";
 import type { ResponseDocs, SecurityDeclaration } from "../openapi/types.js";
@@ -57,10 +58,19 @@ export interface RouteMeta {
 }
 
 /**
+ * What a handler may return on a route: with a `response` schema, a value of its output type
+ * (extra properties allowed, since the serializer drops them) or any HttpResponse (a reply,
+ * a stream, events), directly or as a promise; without one, anything.
+ */
+export type RouteReturn<O> = O extends { readonly response: infer S extends StandardSchemaV1 }
+  ? StandardSchemaV1.InferOutput<S> | HttpResponse | Promise<StandardSchemaV1.InferOutput<S> | HttpResponse>
+  : unknown;
+
+/**
  * The decorator's parameter type ties the handler to the route's schemas: a handler whose
  * context type disagrees with `options` is not assignable, so it does not compile.
  */
-export type RouteDecorator<O extends RouteOptions> = <This, R>(
+export type RouteDecorator<O extends RouteOptions> = <This, R extends RouteReturn<O>>(
   target: (this: This, ctx: Ctx<O>) => R,
   context: ClassMethodDecoratorContext<This, (this: This, ctx: Ctx<O>) => R>,
 ) => void;
