@@ -168,7 +168,11 @@ function assemble(build: Build): LaurenApplication {
   });
   const app = new LaurenApplication({ root, modules, container, routes, dispatcher, logger, options: resolved, sessions, events });
   // --- realtime: WebSocket gateways (compiled here, served on the server's 'upgrade', closed at shutdown) ---
-  installWebSockets(app, options.globalGuards ?? [], globalInterceptors);
+  installWebSockets(app, {
+    guards: options.globalGuards ?? [],
+    interceptors: globalInterceptors,
+    exceptionHandlers: globalExceptionHandlers,
+  });
   // --- end realtime ---
   return app;
 }

@@ -12,14 +12,23 @@ import type { LaurenRequest } from "../http/request.js";
 import type { Logger } from "../logging/index.js";
 import { metaFrom, methodMetaFrom, readMeta } from "../metadata/index.js";
 import type { CompiledModule } from "../modules/index.js";
+import type { WebSocketConnection } from "../realtime/ws/connection.js";
 
 /** What a handler learns about where the error happened. */
 export interface ErrorContext {
+  /** The request; for a WebSocket message, the upgrade request of its connection. */
   readonly request: LaurenRequest;
-  /** The route, or null when the error came before routing (global middleware, 404, 405). */
+  /**
+   * The route, or null when the error came before routing (global middleware, 404, 405).
+   * For a WebSocket message: its gateway, with the message handler as `handlerName`.
+   */
   readonly route: RouteDescriptor | null;
   readonly requestId: string | null;
   readonly log: Logger;
+  /** Set only for a WebSocket message: the connection it came on. */
+  readonly ws?: WebSocketConnection;
+  /** Set only for a WebSocket message: its event, or null when the frame named none. */
+  readonly event?: string | null;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: error classes have any constructor signature

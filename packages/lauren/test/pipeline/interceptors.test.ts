@@ -119,6 +119,17 @@ class InterceptedController {
   }
 }
 
+/** Class form on a message handler, with DI: records the result the handler returned. */
+@interceptor()
+class RecordResult {
+  readonly envelope = inject(Envelope);
+  async intercept(ctx: ExecutionContext, next: CallNext) {
+    const result = await next();
+    seen.push(`result ${JSON.stringify(this.envelope.wrap(result))} of ${ctx.event}`);
+    return result;
+  }
+}
+
 @wsController("/ws")
 @useInterceptors(named("gateway"))
 class Gateway {
@@ -127,6 +138,31 @@ class Gateway {
   ping(ctx: WsCtx) {
     seen.push("handler");
     ctx.ws.sendJson({ event: "pong" });
+  }
+
+  @onMessage("muted")
+  @setMetadata("muted", true)
+  @useInterceptors((ctx: ExecutionContext, next: CallNext) => (ctx.getMetadata("muted") === true ? undefined : next()))
+  muted() {
+    seen.push("muted handler");
+  }
+
+  @onMessage("fails")
+  @useInterceptors(async (_ctx: ExecutionContext, next: CallNext) => {
+    try {
+      return await next();
+    } catch {
+      throw new Teapot("mapped by an interceptor");
+    }
+  })
+  fails(): never {
+    throw new Error("raw");
+  }
+
+  @onMessage("counted")
+  @useInterceptors(RecordResult)
+  counted() {
+    return 3;
   }
 }
 
@@ -187,15 +223,26 @@ describe("interceptors", () => {
       const socket = await ws.connect("/ws");
       socket.sendJson({ event: "ping" });
       assert.deepEqual(await socket.receiveJson(), { event: "pong" });
-      assert.deepEqual(seen, [
-        "global>ws:upgrade",
-        "gateway>ws:upgrade",
-        "message>ws:upgrade",
-        "handler",
-        "<message",
-        "<gateway",
-        "<global",
-      ]);
+      assert.deepEqual(seen, ["global>ws:ping", "gateway>ws:ping", "message>ws:ping", "handler", "<message", "<gateway", "<global"]);
+    } finally {
+      await ws.close();
+      await app.shutdown();
+    }
+  });
+
+  it("on WebSocket messages: skip the handler, read its metadata and result, and map its error into the frame", async () => {
+    const app = LaurenFactory.create(AppModule, { logger: false });
+    seen.length = 0;
+    const ws = new WsTestClient(app);
+    try {
+      const socket = await ws.connect("/ws");
+      socket.sendJson({ event: "muted" });
+      socket.sendJson({ event: "counted" });
+      socket.sendJson({ event: "fails" });
+      // Messages are handled in order, so this frame comes after the first two were handled.
+      assert.deepEqual(await socket.receiveJson(), { error: { code: "teapot", message: "mapped by an interceptor", detail: {} } });
+      assert.ok(!seen.includes("muted handler"));
+      assert.ok(seen.includes('result {"data":3} of counted'));
     } finally {
       await ws.close();
       await app.shutdown();

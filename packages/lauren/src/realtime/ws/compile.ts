@@ -13,6 +13,14 @@ import type { ContextRoute } from "../../http/handler-context.js";
 import { type ClassMeta, readMeta } from "../../metadata/index.js";
 import type { CompiledModule } from "../../modules/index.js";
 import type { Endpoint } from "../../pipeline/endpoint.js";
+import {
+  type CompiledExceptionHandler,
+  compileExceptionHandlers,
+  type ExceptionHandlerLike,
+  type ExceptionHandlerTable,
+  handlerTable,
+  USE_EXCEPTION_HANDLERS,
+} from "../../pipeline/exception-handlers.js";
 import { type CompiledInterceptor, compileInterceptors, type InterceptorLike, USE_INTERCEPTORS } from "../../pipeline/interceptors.js";
 import { joinPath, Router } from "../../routing/index.js";
 import {
@@ -29,8 +37,12 @@ import { compileOriginPolicy, type OriginPolicy } from "./origin.js";
 export interface CompiledMessage {
   readonly method: string | symbol;
   readonly schema: StandardSchemaV1 | null;
+  /** The gateway's descriptor with this handler's name, for interceptors and exception handlers. */
+  readonly descriptor: RouteDescriptor;
   /** Global, gateway and handler interceptors around this message handler, or null. */
   readonly interceptors: readonly CompiledInterceptor[] | null;
+  /** Handler, gateway and app exception handlers, nearest first, or null. */
+  readonly exceptionHandlers: ExceptionHandlerTable | null;
 }
 
 export interface CompiledGateway extends Endpoint {
@@ -62,6 +74,7 @@ export interface GatewayCompileInput {
   /** The app's `wsAllowedOrigins`, for gateways that do not list their own. */
   appOrigins: OriginPolicy;
   globalInterceptors?: readonly CompiledInterceptor[];
+  globalExceptionHandlers?: readonly CompiledExceptionHandler[];
 }
 
 export const WS_DEFAULTS = { maxPayload: 1024 * 1024, heartbeatInterval: 30_000, maxBufferedBytes: 4 * 1024 * 1024 } as const;
@@ -102,9 +115,24 @@ function compileGateway(
   const guards: unknown[] = [...input.globalGuards, ...meta.guards];
   const outer = [
     ...(input.globalInterceptors ?? []),
-    ...compileInterceptors((meta.kinds.get(USE_INTERCEPTORS) as InterceptorLike[] | undefined) ?? [], input.container, module, label),
+    ...compileInterceptors(listed<InterceptorLike>(meta.kinds, USE_INTERCEPTORS), input.container, module, label),
   ];
+  const gatewayHandlers = compileExceptionHandlers(
+    listed<ExceptionHandlerLike>(meta.kinds, USE_EXCEPTION_HANDLERS),
+    input.container,
+    module,
+    label,
+  );
+  const globalHandlers = input.globalExceptionHandlers ?? [];
   const metadata = new Map(meta.values);
+  const descriptor: RouteDescriptor = {
+    controller: cls,
+    controllerName: cls.name,
+    handlerName: "upgrade",
+    method: "GET",
+    route: path,
+    metadata,
+  };
   for (const [name, method] of meta.methods) {
     const where = `${cls.name}.${String(name)}`;
     if (typeof (cls.prototype as Record<string | symbol, unknown>)[name] !== "function") continue;
@@ -133,17 +161,23 @@ function compileGateway(
           `${cls.name} handles the "${message.event}" event twice (${String(taken.method)} and ${String(name)}); one handler per event.`,
         );
       }
-      const own = compileInterceptors(
-        (method.kinds.get(USE_INTERCEPTORS) as InterceptorLike[] | undefined) ?? [],
+      const interceptors = [
+        ...outer,
+        ...compileInterceptors(listed<InterceptorLike>(method.kinds, USE_INTERCEPTORS), input.container, module, where),
+      ];
+      const own = compileExceptionHandlers(
+        listed<ExceptionHandlerLike>(method.kinds, USE_EXCEPTION_HANDLERS),
         input.container,
         module,
-        label,
+        where,
       );
-      const interceptors = [...outer, ...own];
       messages.set(message.event, {
         method: name,
         schema: message.options.data ?? null,
+        // Interceptors read the class's @setMetadata values, overridden by the handler's own.
+        descriptor: { ...descriptor, handlerName: String(name), metadata: new Map([...meta.values, ...method.values]) },
         interceptors: interceptors.length === 0 ? null : interceptors,
+        exceptionHandlers: handlerTable(own, gatewayHandlers, globalHandlers),
       });
     }
   }
@@ -157,15 +191,9 @@ function compileGateway(
     guards: guardEntries.length === 0 ? null : guardEntries,
     middleware: null,
     interceptors: outer.length === 0 ? null : outer,
-    exceptionHandlers: null,
-    descriptor: {
-      controller: cls,
-      controllerName: cls.name,
-      handlerName: onConnect === null ? "upgrade" : String(onConnect),
-      method: "GET",
-      route: path,
-      metadata,
-    },
+    // For frames that reach no message handler (not JSON, unknown event…).
+    exceptionHandlers: handlerTable(gatewayHandlers, globalHandlers),
+    descriptor: onConnect === null ? descriptor : { ...descriptor, handlerName: String(onConnect) },
     contextRoute: {
       label,
       scope: module,
@@ -185,6 +213,11 @@ function compileGateway(
     maxPayload: options.maxPayload ?? WS_DEFAULTS.maxPayload,
     maxBufferedBytes: options.maxBufferedBytes ?? WS_DEFAULTS.maxBufferedBytes,
   };
+}
+
+/** A `@useInterceptors` / `@useExceptionHandlers` list recorded on a class or method. */
+function listed<T>(kinds: ReadonlyMap<symbol, unknown>, key: symbol): T[] {
+  return (kinds.get(key) as T[] | undefined) ?? [];
 }
 
 function checkOptions(options: WsControllerOptions, label: string): WsControllerOptions {

@@ -5,24 +5,29 @@
  */
 import type { LaurenApplication } from "../../app/application.js";
 import type { GuardLike } from "../../guards/types.js";
+import type { CompiledExceptionHandler } from "../../pipeline/exception-handlers.js";
 import type { CompiledInterceptor } from "../../pipeline/interceptors.js";
 import { watchAbort } from "../abort-watch.js";
 import { compileGateways } from "./compile.js";
 import { WsServer } from "./server.js";
 
-export function installWebSockets(
-  app: LaurenApplication,
-  globalGuards: readonly GuardLike[],
-  globalInterceptors: readonly CompiledInterceptor[] = [],
-): void {
+/** The app-wide pipeline pieces that also apply to gateways. */
+export interface GatewayGlobals {
+  readonly guards: readonly GuardLike[];
+  readonly interceptors: readonly CompiledInterceptor[];
+  readonly exceptionHandlers: readonly CompiledExceptionHandler[];
+}
+
+export function installWebSockets(app: LaurenApplication, globals: GatewayGlobals): void {
   const { modules, container, sessions, logger, options, dispatcher } = app.parts;
   const { router, gateways } = compileGateways({
     modules,
     container,
-    globalGuards,
+    globalGuards: globals.guards,
     sessionsEnabled: sessions !== null,
     appOrigins: options.wsAllowedOrigins,
-    globalInterceptors,
+    globalInterceptors: globals.interceptors,
+    globalExceptionHandlers: globals.exceptionHandlers,
   });
   if (gateways.length === 0) return;
   const server = new WsServer({ router, gateways, container, logger, sessions, options });

@@ -5,9 +5,13 @@
  */
 import type { WebSocket } from "ws";
 import type { Logger } from "../../app/logger.js";
-import { ExecutionContext } from "../../guards/execution-context.js";
+import { HttpError } from "../../errors/index.js";
+import { ExecutionContext, type RouteDescriptor } from "../../guards/execution-context.js";
 import type { AppSession } from "../../http/context.js";
 import { parseJson } from "../../http/json-body.js";
+import { Reply } from "../../http/reply.js";
+import { withFields } from "../../logging/index.js";
+import { type ExceptionHandlerTable, findExceptionHandler } from "../../pipeline/exception-handlers.js";
 import { runInterceptors } from "../../pipeline/interceptors.js";
 import { issuesOut } from "../../validation/index.js";
 import type { CompiledGateway, CompiledMessage } from "./compile.js";
@@ -80,7 +84,7 @@ export class ConnectionRunner {
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
     if (isBinary) {
       this.#enqueue(() =>
-        this.#reject(new WebSocketValidationError("binary frames are not supported; send JSON text frames", { size: bytes.length })),
+        this.#reject(new WebSocketValidationError("binary frames are not supported; send JSON text frames", { size: bytes.length }), null),
       );
       return;
     }
@@ -147,19 +151,23 @@ export class ConnectionRunner {
           `invalid JSON frame: ${error instanceof SyntaxError ? error.message : "the frame could not be parsed"}`,
           { fragment: text.slice(0, FRAGMENT) },
         ),
+        null,
       );
     }
     if (typeof frame !== "object" || frame === null || Array.isArray(frame)) {
-      return this.#reject(new WebSocketValidationError("frame must be a JSON object with an 'event' field", { received: typeName(frame) }));
+      return this.#reject(
+        new WebSocketValidationError("frame must be a JSON object with an 'event' field", { received: typeName(frame) }),
+        null,
+      );
     }
     const fields = frame as Record<string, unknown>;
     const event = fields.event;
     if (typeof event !== "string") {
-      return this.#reject(new WebSocketValidationError("frame missing required 'event' field", { frame_keys: Object.keys(fields) }));
+      return this.#reject(new WebSocketValidationError("frame missing required 'event' field", { frame_keys: Object.keys(fields) }), null);
     }
     const handler: CompiledMessage | undefined = this.#gateway.messages.get(event) ?? this.#gateway.messages.get("*");
     if (handler === undefined) {
-      return this.#reject(new WebSocketValidationError(`no handler for event '${event}'`, { event, known: this.#gateway.known }));
+      return this.#reject(new WebSocketValidationError(`no handler for event '${event}'`, { event, known: this.#gateway.known }), event);
     }
     // `data` is the conventional payload; without it the whole frame is the payload.
     let payload: unknown = Object.hasOwn(fields, "data") ? fields.data : fields;
@@ -169,14 +177,49 @@ export class ConnectionRunner {
       else await this.#intercepted(handler, event, payload);
     } catch (thrown) {
       if (thrown instanceof WebSocketClosedError) return;
-      const { frame: out, unexpected } = errorFrame(thrown);
-      if (unexpected) this.#logger.error(`${this.#gateway.label}: handler for '${event}' failed`, { error: thrown });
-      this.#send(out);
+      await this.#fail(thrown, handler.exceptionHandlers, event, handler.descriptor);
     }
   }
 
-  async #reject(error: WebSocketValidationError): Promise<void> {
-    this.#send(JSON.stringify(error.toJSON()));
+  /** A frame that reaches no message handler: the gateway's and the app's exception handlers may answer it. */
+  #reject(error: WebSocketValidationError, event: string | null): Promise<void> {
+    return this.#fail(error, this.#gateway.exceptionHandlers, event, this.#gateway.descriptor);
+  }
+
+  /**
+   * Answers an error with one frame, as HTTP answers with a response: the exception handler
+   * bound to its nearest class (message handler, gateway, app) decides; without one, or when
+   * it rethrows, the error envelope. Unexpected errors are logged and never sent.
+   */
+  async #fail(thrown: unknown, table: ExceptionHandlerTable | null, event: string | null, route: RouteDescriptor): Promise<void> {
+    const handler = table === null ? null : findExceptionHandler(table, thrown);
+    const where = event === null ? `${this.#gateway.label}: a frame` : `${this.#gateway.label}: the '${event}' handler`;
+    if (handler !== null) {
+      const request = this.#scope.request;
+      const log = request.id === null ? this.#logger : withFields(this.#logger, { reqId: request.id });
+      try {
+        let out = handler.fn(thrown, { request, route, requestId: request.id, log, ws: this.#scope.ws, event });
+        if (out instanceof Promise) out = await out;
+        if (out instanceof Reply) {
+          // The reply's body is the frame; status and headers mean nothing on an open socket.
+          if (out.body !== undefined && out.body !== null) this.#send(typeof out.body === "string" ? out.body : JSON.stringify(out.body));
+          return;
+        }
+        if (!(out instanceof HttpError)) {
+          this.#logger.error(`${where} failed, and exception handler ${handler.name} returned neither a reply nor an HttpError`, {
+            error: thrown,
+          });
+          this.#send(errorFrame(thrown).frame);
+          return;
+        }
+        thrown = out;
+      } catch (rethrown) {
+        thrown = rethrown;
+      }
+    }
+    const { frame, unexpected } = errorFrame(thrown);
+    if (unexpected) this.#logger.error(`${where} failed`, { error: thrown });
+    this.#send(frame);
   }
 
   #send(frame: string): void {
@@ -200,7 +243,7 @@ export class ConnectionRunner {
         return ctx.session as unknown as AppSession;
       },
     };
-    const ec = new ExecutionContext(host, this.#gateway.descriptor, "ws", event);
+    const ec = new ExecutionContext(host, handler.descriptor, "ws", event);
     const fn = this.#instance[handler.method] as Handler;
     await runInterceptors(handler.interceptors ?? [], ec, () => fn.call(this.#instance, ctx));
   }
