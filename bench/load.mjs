@@ -2,7 +2,7 @@
 import autocannon from "autocannon";
 
 /**
- * @typedef {{ method: "GET" | "POST", path: string, headers?: Record<string, string>, body?: string }} RequestSpec
+ * @typedef {{ method: "GET" | "POST", path: string, headers?: Record<string, string>, body?: string | Buffer }} RequestSpec
  * @typedef {{ rps: number, ok: number, non2xx: number, errors: number, timeouts: number,
  *             p50: number, p99: number, seconds: number }} LoadResult
  */

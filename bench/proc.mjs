@@ -17,7 +17,7 @@ export function rssKiB(/** @type {number} */ pid) {
 }
 
 /** CPU seconds (user + system) used so far by a process, or 0 if it is gone. */
-function processCpuSeconds(/** @type {number} */ pid) {
+export function processCpuSeconds(/** @type {number} */ pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
@@ -38,7 +38,8 @@ function machineBusySeconds() {
 /**
  * Starts a CPU meter over one window. `stop()` returns cores used (CPU seconds per wall second)
  * by the server, by this harness (the load generator) and by everything else ("other": other
- * people's processes, plus the kernel's loopback network work for our own traffic).
+ * people's processes, plus the kernel's loopback network work for our own traffic), and the
+ * server's CPU seconds in the window (`serverSeconds`, 10 ms resolution).
  * @param {number} serverPid
  */
 export function startCpuMeter(serverPid) {
@@ -53,7 +54,12 @@ export function startCpuMeter(serverPid) {
     const harness = (selfUsage.user + selfUsage.system) / 1e6;
     const machine = machineBusySeconds() - machine0;
     const round = (/** @type {number} */ x) => Math.round((x / wall) * 100) / 100;
-    return { server: round(server), harness: round(harness), other: round(Math.max(0, machine - server - harness)) };
+    return {
+      server: round(server),
+      harness: round(harness),
+      other: round(Math.max(0, machine - server - harness)),
+      serverSeconds: server,
+    };
   };
 }
 

@@ -7,19 +7,26 @@ import { join } from "node:path";
 import { runCheck } from "./check.mjs";
 import { fire } from "./load.mjs";
 import { machineInfo, machineLoad, rssKiB, startCpuMeter } from "./proc.mjs";
+import { runConnections, runFanout } from "./realtime.mjs";
+import { redisBytes } from "./redis-memory.mjs";
 import { writeReport } from "./report.mjs";
 import { LOGIN, login, recruitVolt, SCENARIOS } from "./scenarios.mjs";
 import { isBuilt, killAll, REPO_ROOT, SERVERS, startServer } from "./servers.mjs";
+import { runStartup } from "./startup.mjs";
 import { summarize } from "./summary.mjs";
 
 const SERVER_NAMES = SERVERS.map((s) => s.name);
 const SCENARIO_IDS = SCENARIOS.map((s) => s.id);
+/** The parts of a run, in order: the HTTP scenarios (and Redis bytes per session), fan-out, start-up, memory per connection. */
+const PARTS = ["http", "fanout", "startup", "connections"];
 const HELP = `usage: node bench/run.mjs [options]        (or: npm run bench -- [options])
 
-  --quick            1 round, 1 s warm-up, 2 s measured (a harness self-test, not a result)
+  --quick            1 round, 1 s warm-up, 2 s measured, fewer cold starts and connections
+                     (a few minutes; a harness self-test, not a result)
+  --parts a,b        parts to run (default all): ${PARTS.join(", ")}
   --rounds N         rounds; every server runs once per round, order rotated (default 3)
-  --duration S       measured seconds per scenario (default 5)
-  --warmup S         warm-up seconds per scenario (default 2)
+  --duration S       measured seconds per scenario (default 4)
+  --warmup S         warm-up seconds per scenario (default 1)
   --connections N    concurrent connections (default 50)
   --peers a,b        servers to run (default all): ${SERVER_NAMES.join(", ")}
   --scenarios a,b    scenarios to run (default all): ${SCENARIO_IDS.join(", ")}
@@ -35,13 +42,15 @@ const QUIET_CORES = 0.3;
 function parseArgs(/** @type {string[]} */ argv) {
   const o = {
     rounds: 3,
-    duration: 5,
-    warmup: 2,
+    duration: 4,
+    warmup: 1,
     connections: 50,
     peers: SERVER_NAMES,
     scenarios: SCENARIO_IDS,
     memory: 0,
     check: true,
+    quick: false,
+    parts: PARTS,
   };
   const number = (/** @type {string | undefined} */ v, /** @type {string} */ flag, min = 1) => {
     const n = Number(v);
@@ -57,7 +66,8 @@ function parseArgs(/** @type {string[]} */ argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--help" || a === "-h") o.help = true;
-    else if (a === "--quick") Object.assign(o, { rounds: 1, warmup: 1, duration: 2 });
+    else if (a === "--quick") Object.assign(o, { rounds: 1, warmup: 1, duration: 2, quick: true });
+    else if (a === "--parts") o.parts = list(argv[++i], PARTS, a);
     else if (a === "--rounds") o.rounds = number(argv[++i], a, 0);
     else if (a === "--duration") o.duration = number(argv[++i], a);
     else if (a === "--warmup") o.warmup = number(argv[++i], a, 0);
@@ -92,11 +102,18 @@ let retryBudget = 12;
  * @param {import("./load.mjs").RequestSpec} spec
  * @param {{ connections: number, duration: number }} o
  */
-async function measure(server, spec, o) {
+async function measure(server, spec, o, amount = 0) {
   const meter = startCpuMeter(server.pid);
-  const load = await fire(server.url, spec, { connections: o.connections, seconds: o.duration });
-  return { load, cpu: meter() };
+  const load = await fire(server.url, spec, { connections: o.connections, seconds: o.duration, amount });
+  const cpu = meter();
+  const answered = load.ok + load.non2xx;
+  // The headline: the server's CPU time per answered request, in µs.
+  const cpuUs = answered > 0 ? Math.round((cpu.serverSeconds * 1e7) / answered) / 10 : null;
+  return { load, cpu, cpuUs };
 }
+
+/** Requests in a fixed-count window (scenario g), and in its warm-up. */
+const fixedRequests = (/** @type {{ quick: boolean }} */ o) => (o.quick ? 2000 : 6000);
 
 /** The command line as typed, for the report. */
 function commandLine(/** @type {string[]} */ args) {
@@ -117,7 +134,7 @@ async function runServerRound(def, round, o, scenarios) {
   const cells = [];
   const server = await startServer(def);
   try {
-    await recruitVolt(server.url);
+    if (!def.surface) await recruitVolt(server.url);
     await sleep(300);
     const rssIdle = rssKiB(server.pid);
     for (const sc of scenarios) {
@@ -126,9 +143,12 @@ async function runServerRound(def, round, o, scenarios) {
       try {
         const spec = await sc.prepare(server.url);
         const quietWaitMs = await waitForQuiet();
-        if (o.warmup > 0) await fire(server.url, spec, { connections: o.connections, seconds: o.warmup });
+        const amount = sc.fixedCount ? fixedRequests(o) : 0;
+        if (o.warmup > 0) {
+          await fire(server.url, spec, { connections: o.connections, seconds: o.warmup, amount: amount && amount / 4 });
+        }
         const rssBefore = rssKiB(server.pid);
-        let { load, cpu } = await measure(server, spec, o);
+        let { load, cpu, cpuUs } = await measure(server, spec, o, amount);
         let retried = false;
         if (cpu.other > NOISY_CORES && !sc.sessionWrite && retryBudget > 0) {
           // Someone else was busy: try once more after a quiet wait and keep the quieter try.
@@ -136,11 +156,11 @@ async function runServerRound(def, round, o, scenarios) {
           retryBudget--;
           retried = true;
           await waitForQuiet();
-          const again = await measure(server, spec, o);
-          if (again.cpu.other < cpu.other) ({ load, cpu } = again);
+          const again = await measure(server, spec, o, amount);
+          if (again.cpu.other < cpu.other) ({ load, cpu, cpuUs } = again);
         }
         const rssAfter = rssKiB(server.pid);
-        Object.assign(cell, load, { cpu, quietWaitMs, retried, noisy: cpu.other > NOISY_CORES });
+        Object.assign(cell, load, { cpu, cpuUs, quietWaitMs, retried, noisy: cpu.other > NOISY_CORES });
         if (sc.sessionWrite) Object.assign(cell, { rssBefore, rssAfter });
         if (sc.verify) await sc.verify(server.url, spec);
         if (load.non2xx || load.errors || load.timeouts) {
@@ -151,7 +171,7 @@ async function runServerRound(def, round, o, scenarios) {
       }
       cells.push(cell);
       log(
-        `  ${def.name.padEnd(16)} (${sc.id}) ${String(cell.rps ?? "-").padStart(7)} req/s` +
+        `  ${def.name.padEnd(16)} (${sc.id}) ${String(cell.cpuUs ?? "-").padStart(7)} µs CPU/req ${String(cell.rps ?? "-").padStart(7)} req/s` +
           `  p50 ${cell.p50 ?? "-"} ms  p99 ${cell.p99 ?? "-"} ms` +
           (cell.cpu ? `  cpu server ${cell.cpu.server} / gen ${cell.cpu.harness} / other ${cell.cpu.other}` : "") +
           (cell.retried ? "  (retried: noisy)" : "") +
@@ -206,9 +226,26 @@ async function main() {
   const meta = {
     date: new Date().toISOString(),
     command: commandLine(args),
-    options: { rounds: o.rounds, warmup: o.warmup, duration: o.duration, connections: o.connections, memory: o.memory },
-    servers: defs.map(({ name, label }) => ({ name, label })),
-    scenarios: scenarios.map(({ id, title, short, what, baselineOf }) => ({ id, title, short, what, baselineOf })),
+    options: {
+      rounds: o.rounds,
+      warmup: o.warmup,
+      duration: o.duration,
+      connections: o.connections,
+      memory: o.memory,
+      quick: o.quick,
+      fixedRequests: fixedRequests(o),
+      parts: o.parts,
+    },
+    servers: defs.map(({ name, label, check }) => ({ name, label, hq: check !== null })),
+    scenarios: scenarios.map(({ id, title, short, what, baselineOf, baselineServer, fixedCount }) => ({
+      id,
+      title,
+      short,
+      what,
+      baselineOf,
+      baselineServer,
+      fixedCount,
+    })),
     machine: machineInfo(join(REPO_ROOT, "bench"), [
       "autocannon",
       "fastify",
@@ -216,14 +253,21 @@ async function main() {
       "@fastify/cookie",
       "express",
       "express-session",
+      "@fastify/static",
+      "@fastify/multipart",
+      "connect-redis",
+      "ws",
+      "socket.io",
+      "@nestjs/core",
     ]),
     noisyCores: NOISY_CORES,
   };
   /** @type {Record<string, { passed: number, failures: string[], warnings: string[] }>} */
   const checks = {};
-  if (o.check) {
+  const httpPart = o.parts.includes("http");
+  if (o.check && httpPart) {
     log("contract check (a fresh process per server):");
-    for (const def of defs) {
+    for (const def of defs.filter((d) => d.check !== null)) {
       const server = await startServer(def);
       try {
         checks[def.name] = await runCheck(server.url, def.check);
@@ -237,7 +281,7 @@ async function main() {
   }
   /** @type {any[]} one entry per server, round and scenario */
   const cells = [];
-  for (let round = 0; round < o.rounds; round++) {
+  for (let round = 0; round < (httpPart ? o.rounds : 0); round++) {
     const order = defs.map((_, i) => defs[(i + round) % defs.length]);
     log(`round ${round + 1}/${o.rounds}: ${order.map((d) => d.name).join(" → ")}`);
     for (const def of order) {
@@ -255,7 +299,7 @@ async function main() {
   const memory = [];
   if (o.memory > 0) {
     log(`memory: exactly ${o.memory} logins per server (after 1,000 warm-up logins)`);
-    for (const def of defs) {
+    for (const def of defs.filter((d) => !d.surface && !d.pipeline)) {
       try {
         memory.push(await runMemoryPass(def, o));
       } catch (err) {
@@ -265,7 +309,17 @@ async function main() {
       }
     }
   }
-  const results = { meta, checks, cells, memory, summary: summarize(meta, cells) };
+  /** @type {any[]} */
+  let redis = [];
+  if (httpPart && defs.some((d) => d.redis)) {
+    log("bytes per session in Redis (MEMORY USAGE):");
+    redis = await redisBytes(defs.filter((d) => d.redis));
+    for (const r of redis) log(`  ${r.server.padEnd(16)} ${r.bytes ?? "-"} bytes${r.problem ? `  !! ${r.problem}` : ""}`);
+  }
+  const fanout = o.parts.includes("fanout") ? await runFanout({ quick: o.quick, log }) : null;
+  const startup = o.parts.includes("startup") ? await runStartup({ quick: o.quick, log }) : null;
+  const connections = o.parts.includes("connections") ? await runConnections({ quick: o.quick, log }) : null;
+  const results = { meta, checks, cells, memory, redis, fanout, startup, connections, summary: summarize(meta, cells) };
   const rawDir = join(REPO_ROOT, "bench", ".bench-results");
   mkdirSync(rawDir, { recursive: true });
   writeFileSync(join(rawDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
@@ -274,8 +328,11 @@ async function main() {
   const failed =
     Object.values(checks).some((c) => c.failures.length > 0) ||
     cells.some((c) => c.problem) ||
-    memory.some((m) => m.problem || m.non2xx || m.errors);
+    memory.some((m) => m.problem || m.non2xx || m.errors) ||
+    redis.some((r) => r.problem) ||
+    [fanout, startup, connections].some((part) => part?.rows.some((/** @type {any} */ r) => r.problem));
   if (failed) process.exitCode = 1;
+  killAll(); // the bench's redis-server, if it ran; its child handle would keep this process alive
 }
 
 // Never leave a server behind: end every process group on any way out.

@@ -1,6 +1,7 @@
 // The servers under test, and starting / stopping each one as its own process group.
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -15,21 +16,28 @@ const BENCH_SECRET = "bench-only-secret-k7Qm2xVt9Lp4Rz8Wn3Yc6Hb1";
  * @property {string} name          id used by --peers and in the tables
  * @property {string} label         what it is, for the report
  * @property {string} entry         script path relative to the repo root, run with `node`
+ * @property {string[]} [nodeArgs]  node options before the entry (`--import tsx` for TypeScript peers)
  * @property {Record<string, string>} [env]
  * @property {boolean} [stateless]  sessions live in the cookie (gets scenario e instead of d)
  * @property {boolean} [redis]      sessions live in the bench's own redis-server (all "-redis" servers share it)
  * @property {boolean} [pipeline]   CORS, security headers, request ids and a JSON request log (scenario f only)
  * @property {boolean} [logFile]    stdout goes to a file (the request log), deleted when the server stops
- * @property {{ looseCookie?: boolean, stateless?: boolean }} check options for check.mjs
+ * @property {boolean} [roster]     also runs (g), GET /heroes/ with 1,000 heroes
+ * @property {string} [surface]     an HTTP-surface server (static file, upload: scenarios s and u), not Hero HQ
+ * @property {{ looseCookie?: boolean, stateless?: boolean } | null} check options for check.mjs (null: no Hero HQ contract)
  */
+
+/** The TypeScript HTTP-surface peer (Lauren needs its decorators compiled), run through tsx. */
+const SURFACE = { entry: "bench/peers/http-surface.ts", nodeArgs: ["--import", "tsx"], check: null };
 
 /** @type {ServerDef[]} */
 export const SERVERS = [
-  { name: "raw-http", label: "node:http, hand-written (upper bound)", entry: "bench/peers/raw-http.mjs", check: {} },
+  { name: "raw-http", label: "node:http, hand-written (upper bound)", entry: "bench/peers/raw-http.mjs", roster: true, check: {} },
   {
     name: "lauren",
     label: "Lauren, Hero HQ, in-memory session store",
     entry: HERO_HQ,
+    roster: true,
     check: {},
   },
   {
@@ -60,8 +68,9 @@ export const SERVERS = [
   },
   {
     name: "fastify-session",
-    label: "fastify 5 + @fastify/cookie + @fastify/session (memory store)",
+    label: "fastify 5 + @fastify/cookie + @fastify/session (memory store), response schemas",
     entry: "bench/peers/fastify-session.mjs",
+    roster: true,
     check: { looseCookie: true },
   },
   {
@@ -72,11 +81,12 @@ export const SERVERS = [
   },
   {
     name: "lauren-redis",
-    label: "Lauren, Hero HQ, @lauren/redis session + revocation stores (REDIS_URL)",
-    entry: HERO_HQ,
+    label: "Lauren, Hero HQ, @lauren/redis session store (no revocation store: the same work as connect-redis)",
+    // Hero HQ with REDIS_URL would also turn on revocation (one more Redis read per request),
+    // which the connect-redis peers do not do; this entry builds Hero HQ with the store only.
+    entry: "bench/peers/lauren-redis.mjs",
     redis: true,
-    // With REDIS_URL Hero HQ also turns on revocation, so its cookie carries the {i,t,x} envelope.
-    check: { looseCookie: true },
+    check: {},
   },
   {
     name: "fastify-redis",
@@ -92,7 +102,24 @@ export const SERVERS = [
     redis: true,
     check: { looseCookie: true },
   },
+  { name: "lauren-surface", label: "Lauren: staticFiles mount, form route with an UploadedFile", surface: "lauren", ...SURFACE },
+  { name: "fastify-surface", label: "fastify 5 + @fastify/static, @fastify/multipart", surface: "fastify", ...SURFACE },
+  { name: "express-surface", label: "express 5 + express.static", surface: "express", ...SURFACE },
 ];
+
+/** The static file of scenario (s): 64 KiB of random bytes. */
+export const STATIC_FILE = randomBytes(64 * 1024);
+/** @type {string | null} the folder the surface servers serve /static/ from */
+let staticDir = null;
+
+/** The surface servers' static folder, made on first use and removed by killAll(). */
+function surfaceDir() {
+  if (staticDir === null) {
+    staticDir = mkdtempSync(join(tmpdir(), "lauren-bench-static-"));
+    writeFileSync(join(staticDir, "blob.bin"), STATIC_FILE);
+  }
+  return staticDir;
+}
 
 /** @type {{ child: import("node:child_process").ChildProcess, url: string } | null} the bench's own redis-server */
 let redisServer = null;
@@ -143,10 +170,12 @@ export function killAll() {
   }
   live.clear();
   redisServer = null;
+  if (staticDir !== null) rmSync(staticDir, { recursive: true, force: true });
+  staticDir = null;
 }
 
 /** Asks the kernel for a free loopback port. */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
@@ -160,35 +189,40 @@ function freePort() {
 const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * @typedef {{ def: ServerDef, pid: number, url: string, stop: () => Promise<void> }} RunningServer
+ * @typedef {{ def: ServerDef, pid: number, url: string, readyMs: number, stop: () => Promise<void> }} RunningServer
  */
 
 /**
  * Starts a server in a new process group on a free loopback port and resolves once
- * `GET /heroes/` answers (at most `timeoutMs`). Its stdout is discarded; the tail of stderr
- * is kept for error messages.
+ * `GET /heroes/` answers (at most `timeoutMs`), polled every `pollMs`; `readyMs` is the time from
+ * spawn to that answer. Its stdout is discarded; the tail of stderr is kept for error messages.
  * @param {ServerDef} def
- * @param {{ timeoutMs?: number }} [opts]
+ * @param {{ timeoutMs?: number, pollMs?: number, env?: Record<string, string> }} [opts]
  * @returns {Promise<RunningServer>}
  */
-export async function startServer(def, { timeoutMs = 20_000 } = {}) {
+export async function startServer(def, { timeoutMs = 20_000, pollMs = 100, env = {} } = {}) {
   const port = await freePort();
   /** @type {Record<string, string>} */
   const redisEnv = {};
   if (def.redis) {
     const url = await benchRedis();
-    Object.assign(redisEnv, { REDIS_URL: url, BENCH_REDIS_URL: url, BENCH_REDIS_PREFIX: `${def.name}:` });
+    Object.assign(redisEnv, { BENCH_REDIS_URL: url, BENCH_REDIS_PREFIX: `${def.name}:` });
   }
   const logPath = def.logFile ? join(tmpdir(), `lauren-bench-${def.name}-${port}.log`) : null;
   const logFd = logPath === null ? null : openSync(logPath, "w");
-  const child = spawn(process.execPath, [def.entry], {
+  /** @type {Record<string, string>} */
+  const surfaceEnv = def.surface ? { BENCH_SURFACE: def.surface, BENCH_STATIC_DIR: surfaceDir() } : {};
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [...(def.nodeArgs ?? []), def.entry], {
     cwd: REPO_ROOT,
     // NODE_ENV=production: Hero HQ then needs SESSION_SECRET; check.mjs verifies cookies with this one.
     env: {
       ...process.env,
       SESSION_SECRET: BENCH_SECRET,
       ...redisEnv,
+      ...surfaceEnv,
       ...def.env,
+      ...env,
       PORT: String(port),
       HOST: "127.0.0.1",
       NODE_ENV: "production",
@@ -238,11 +272,12 @@ export async function startServer(def, { timeoutMs = 20_000 } = {}) {
     try {
       const res = await fetch(`${url}/heroes/`, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
-      if (res.status < 500) return { def, pid: /** @type {number} */ (child.pid), url, stop };
+      const readyMs = performance.now() - spawnedAt;
+      if (res.status < 500) return { def, pid: /** @type {number} */ (child.pid), url, readyMs, stop };
     } catch {
       // not listening yet
     }
-    await sleep(100);
+    await sleep(pollMs);
   }
   await stop();
   throw new Error(

@@ -12,6 +12,7 @@ export function median(/** @type {Array<number | null | undefined>} */ xs) {
 
 /**
  * @typedef {{ rps: number | null, ratio: number | null, p50: number | null, p99: number | null,
+ *             cpuUs: number | null, cpuUsMin: number | null, cpuUsMax: number | null, cpuRatio: number | null,
  *             serverCpu: number | null, otherCpu: number | null, rounds: number, noisy: number,
  *             problems: string[] }} CellSummary
  * @typedef {{ idle: number | null, before: number | null, after: number | null, requests: number | null,
@@ -33,9 +34,14 @@ export function summarize(meta, cells) {
       const mine = cells.filter((c) => c.server === name && c.scenario === id);
       if (mine.length === 0) continue;
       const measured = mine.filter((c) => typeof c.rps === "number" && !c.problem);
+      const cpuUs = measured.map((c) => c.cpuUs).filter((x) => typeof x === "number");
       table[name][id] = {
         rps: median(measured.map((c) => c.rps)),
         ratio: null,
+        cpuUs: median(cpuUs),
+        cpuUsMin: cpuUs.length ? Math.min(...cpuUs) : null,
+        cpuUsMax: cpuUs.length ? Math.max(...cpuUs) : null,
+        cpuRatio: null,
         p50: median(measured.map((c) => c.p50)),
         p99: median(measured.map((c) => c.p99)),
         serverCpu: median(measured.map((c) => c.cpu?.server)),
@@ -56,11 +62,13 @@ export function summarize(meta, cells) {
       }
     }
   }
-  for (const { id, baselineOf } of meta.scenarios) {
-    const base = table[BASELINE]?.[baselineOf ?? id]?.rps;
+  for (const { id, baselineOf, baselineServer } of meta.scenarios) {
+    const base = table[baselineServer ?? BASELINE]?.[baselineOf ?? id];
     for (const name of Object.keys(table)) {
       const cell = table[name][id];
-      if (cell && cell.rps !== null && base) cell.ratio = Math.round((cell.rps / base) * 100) / 100;
+      if (!cell || !base) continue;
+      if (cell.rps !== null && base.rps) cell.ratio = Math.round((cell.rps / base.rps) * 100) / 100;
+      if (cell.cpuUs !== null && base.cpuUs) cell.cpuRatio = Math.round((cell.cpuUs / base.cpuUs) * 100) / 100;
     }
   }
   return { table, rss };

@@ -1,11 +1,15 @@
-// One server for the HTTP-surface benchmark, in its own process: a 64 KiB static file and a
-// 1 MiB multipart upload, on Lauren, Fastify (@fastify/static, @fastify/multipart) or Express
-// (express.static). Prints "listening <port>" once ready. TypeScript (decorators) run by tsx:
-// node --import tsx peers/http-surface.ts <name> <dir>
+// One server for the HTTP-surface scenarios, in its own process: a static file from a folder
+// (GET /static/<file>) and a multipart upload read into memory (POST /upload), on Lauren,
+// Fastify (@fastify/static, @fastify/multipart) or Express (express.static). TypeScript
+// (decorators) run by tsx:
+//   BENCH_SURFACE=lauren BENCH_STATIC_DIR=/tmp/x PORT=3005 node --import tsx bench/peers/http-surface.ts
 import { type Ctx, controller, LaurenFactory, module, post, UploadedFile } from "lauren";
 import { z } from "zod";
 
-const [name, dir] = process.argv.slice(2);
+const name = process.env.BENCH_SURFACE;
+const dir = process.env.BENCH_STATIC_DIR;
+const port = Number(process.env.PORT ?? 3005);
+const host = process.env.HOST ?? "127.0.0.1";
 const Upload = z.object({ file: z.instanceof(UploadedFile) });
 
 async function lauren() {
@@ -18,8 +22,8 @@ async function lauren() {
   }
   @module({ controllers: [UploadController] })
   class BenchModule {}
-  const app = LaurenFactory.create(BenchModule, { logger: false, staticFiles: { directory: dir, prefix: "/static" } });
-  return (await app.listen({ port: 0 })).port;
+  const app = LaurenFactory.create(BenchModule, { logger: false, staticFiles: { directory: dir as string, prefix: "/static" } });
+  await app.listen({ port, host });
 }
 
 async function fastify() {
@@ -32,21 +36,18 @@ async function fastify() {
     const bytes = await part!.toBuffer();
     return { size: bytes.length };
   });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  return (app.server.address() as { port: number }).port;
+  await app.listen({ port, host });
 }
 
 async function express() {
   const { default: Express } = await import("express");
   const app = Express();
   app.use("/static", Express.static(dir));
-  const server = app.listen(0, "127.0.0.1");
+  const server = app.listen(port, host);
   await new Promise((resolve) => server.once("listening", resolve));
-  return (server.address() as { port: number }).port;
 }
 
-const servers: Record<string, () => Promise<number>> = { lauren, fastify, express };
+const servers: Record<string, () => Promise<void>> = { lauren, fastify, express };
 const start = servers[name ?? ""];
-if (start === undefined || dir === undefined) throw new Error("usage: http-surface.ts <lauren|fastify|express> <dir>");
-const port = await start();
-console.log(`listening ${port}`);
+if (start === undefined || dir === undefined) throw new Error("set BENCH_SURFACE=lauren|fastify|express and BENCH_STATIC_DIR");
+await start();
