@@ -219,5 +219,5 @@ export {
   type StoredSessionInfo,
   UserSessions,
 } from "./sessions/index.js";
-export type { StaticFilesOptions } from "./static/index.js";
+export { StaticFilesModule, type StaticFilesOptions } from "./static/index.js";
 export type { Infer, RouteSchemas, StandardSchemaV1 } from "./validation/index.js";

@@ -15,7 +15,7 @@ import { InvalidModuleError } from "../errors/index.js";
 import { type ResolvedLimits, resolveLimits, type UploadLimits } from "../forms/index.js";
 import type { RouteDescriptor } from "../guards/execution-context.js";
 import { type GuardEntry, GuardFactory, type GuardLike } from "../guards/index.js";
-import { type CompressionPolicy, compressionPolicy } from "../http/compress.js";
+import { type CompressionPolicy, ownPolicy } from "../http/compress.js";
 import type { ContextRoute } from "../http/handler-context.js";
 import { compileSerializer, type Serialize } from "../http/serialize.js";
 import type { Logger } from "../logging/index.js";
@@ -199,7 +199,7 @@ function compileRoute(r: OneRoute): CompiledRoute {
     sessions,
     crossOrigin: protect ? (r.input.crossOrigin ?? null) : null,
     csrf: protect ? (r.input.csrf ?? null) : null,
-    compression: routeCompression(options.compress, r.input.compression ?? null),
+    compression: ownPolicy(options.compress, r.input.compression ?? null),
     serialize:
       options.response === undefined
         ? null
@@ -213,13 +213,6 @@ function compileRoute(r: OneRoute): CompiledRoute {
     controllerOptions: ctrl.options,
     module: r.module,
   };
-}
-
-/** A route's own `compress` option wins over the app's; the policy object is shared when unchanged. */
-function routeCompression(own: RouteOptions["compress"], app: CompressionPolicy | null): CompressionPolicy | null {
-  if (own === undefined) return app;
-  if (own === false) return null;
-  return own === true && app !== null ? app : compressionPolicy(own);
 }
 
 /** Middleware, interceptors and exception handlers of one route: class level, then method level. */

@@ -22,7 +22,7 @@ import { compileInterceptors } from "../pipeline/interceptors.js";
 import { compileMiddleware } from "../pipeline/middleware.js";
 import { attachBroadcastAdapter, installWebSockets } from "../realtime/index.js";
 import { RevocationStore, SessionEngine, UserSessions } from "../sessions/index.js";
-import { StaticMounts } from "../static/index.js";
+import { staticMounts } from "../static/index.js";
 import { LaurenApplication } from "./application.js";
 import { compileRoutes, isOtherController } from "./compile-routes.js";
 import { Dispatcher } from "./dispatch.js";
@@ -164,7 +164,7 @@ function assemble(build: Build): LaurenApplication {
     middleware: middleware.length === 0 ? null : compose(middleware),
     exceptionHandlers: globalExceptionHandlers.length === 0 ? null : [globalExceptionHandlers],
     events,
-    staticFiles: options.staticFiles === undefined ? null : new StaticMounts(options.staticFiles),
+    staticFiles: staticMounts(options.staticFiles, modules, resolved.compression),
   });
   const app = new LaurenApplication({ root, modules, container, routes, dispatcher, logger, options: resolved, sessions, events });
   // --- realtime: WebSocket gateways (compiled here, served on the server's 'upgrade', closed at shutdown) ---

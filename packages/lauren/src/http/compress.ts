@@ -38,6 +38,17 @@ export function compressionPolicy(options: CompressionOptions | true): Compressi
   };
 }
 
+/**
+ * A route's (or a static mount's) own `compress` option over the app's policy: `false` is
+ * off, `true` the app's policy (or the defaults), options their own policy. The app's policy
+ * object is shared when unchanged.
+ */
+export function ownPolicy(own: boolean | CompressionOptions | undefined, app: CompressionPolicy | null): CompressionPolicy | null {
+  if (own === undefined) return app;
+  if (own === false) return null;
+  return own === true && app !== null ? app : compressionPolicy(own);
+}
+
 /** Media types worth compressing: text, JSON, XML, JavaScript, SVG, NDJSON. Never event streams. */
 const COMPRESSIBLE =
   /^(?:text\/(?!event-stream)|application\/(?:json|javascript|xml|x-ndjson|ld\+json|manifest\+json|wasm)|[^;]*\+(?:json|xml)|image\/svg\+xml)/i;

@@ -13,7 +13,7 @@ import { Readable, type Transform } from "node:stream";
 import { lookup } from "mime-types";
 import { NotFoundError } from "../errors/index.js";
 import { extraHeaders } from "./body.js";
-import { encoder, isCompressible, negotiate } from "./compress.js";
+import { type CompressionPolicy, encoder, isCompressible, negotiate } from "./compress.js";
 import { asBuffer, type HeaderMap, HttpResponse, type ResponseEnv } from "./reply.js";
 import { flatten, type SetCookie } from "./send.js";
 import { pipeTo } from "./stream.js";
@@ -133,6 +133,8 @@ export interface SendFileOptions {
   ranges: boolean;
   /** Set when a precompressed sibling is sent: its encoding, and Vary. */
   encoding?: string;
+  /** Say `Vary: Accept-Encoding` even when sent as is (a static file that may have precompressed siblings). */
+  vary?: boolean;
   etag?: string;
   lastModified?: Date;
 }
@@ -148,7 +150,13 @@ export async function sendFile(
 ): Promise<void> {
   const req = res.req as IncomingMessage | undefined;
   const headers: (string | number | readonly string[])[] = ["content-type", type, ...extra];
+  const size = body.size;
+  // Compressed on the fly only when nothing is encoded yet, the route compresses, and the type is worth it.
+  const policy = options.encoding === undefined ? (env.compression ?? null) : null;
+  const mayCompress = policy !== null && isCompressible(type) && size >= policy.threshold;
+  const varies = options.encoding !== undefined || options.vary === true || mayCompress;
   let etag: string | null = null;
+  let etagAt = -1;
   const modified = options.lastModified ?? body.lastModified;
   if (options.validators) {
     etag = options.etag ?? body.etag;
@@ -160,16 +168,17 @@ export async function sendFile(
       for (let i = 0; i < extra.length; i += 2) {
         if (String(extra[i]).toLowerCase() !== "content-disposition") out.push(extra[i] as string, extra[i + 1] as string);
       }
-      if (options.encoding !== undefined) out.push("vary", "Accept-Encoding");
+      if (varies) out.push("vary", "Accept-Encoding");
       if (setCookie !== null) out.push("set-cookie", setCookie);
       res.writeHead(304, flatten(out));
       res.end();
       return;
     }
+    etagAt = headers.length + 1;
     headers.push(...validators);
   }
-  if (options.encoding !== undefined) headers.push("content-encoding", options.encoding, "vary", "Accept-Encoding");
-  const size = body.size;
+  if (options.encoding !== undefined) headers.push("content-encoding", options.encoding);
+  if (varies) headers.push("vary", "Accept-Encoding");
   let start = 0;
   let end = size - 1;
   let status = 200;
@@ -193,30 +202,22 @@ export async function sendFile(
       }
     }
   }
-  const policy = env.compression;
-  let zip: Transform | null = null;
-  if (
-    status === 200 &&
-    options.encoding === undefined &&
-    policy !== undefined &&
-    policy !== null &&
-    isCompressible(type) &&
-    size >= policy.threshold
-  ) {
-    headers.push("vary", "Accept-Encoding");
-    const encoding = negotiate(req, policy);
-    if (encoding !== null) {
-      headers.push("content-encoding", encoding);
-      zip = encoder(encoding, policy);
-    }
+  // A range is always sent as is: its offsets count the file's own bytes.
+  const encoding = mayCompress && status === 200 ? negotiate(req, policy) : null;
+  if (encoding !== null) {
+    headers.push("content-encoding", encoding);
+    // The compressed bytes differ from the file's, so a strong validator becomes weak (If-None-Match compares weakly).
+    if (etagAt !== -1 && etag !== null && !etag.startsWith("W/")) headers[etagAt] = `W/${etag}`;
   }
   if (setCookie !== null) headers.push("set-cookie", setCookie);
-  if (zip === null) headers.push("content-length", String(size === 0 ? 0 : end - start + 1));
+  // Compressed on the fly, the length is unknown until the end: chunked.
+  if (encoding === null) headers.push("content-length", String(size === 0 ? 0 : end - start + 1));
   res.writeHead(status, flatten(headers));
   if (req?.method === "HEAD" || size === 0) {
     res.end();
     return;
   }
+  const zip: Transform | null = encoding === null ? null : encoder(encoding, policy as CompressionPolicy);
   await pipeTo(body.open(start, end), zip, res, env);
 }
 

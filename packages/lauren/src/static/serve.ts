@@ -10,7 +10,7 @@ import { realpath, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { basename, join, resolve, sep } from "node:path";
 import { ConfigurationError } from "../errors/index.js";
-import { type CompressionPolicy, type Encoding, negotiate } from "../http/compress.js";
+import { type CompressionOptions, type CompressionPolicy, type Encoding, isCompressible, negotiate, ownPolicy } from "../http/compress.js";
 import { diskBody, mediaType, sendFile } from "../http/file.js";
 import type { ResponseEnv } from "../http/reply.js";
 
@@ -31,6 +31,11 @@ export interface StaticFilesOptions {
   immutable?: boolean | RegExp;
   /** Send `file.br` / `file.gz` when present and the client accepts them. Default true. */
   precompressed?: boolean;
+  /**
+   * gzip/brotli on the fly for text-like files that have no precompressed sibling: `true` or
+   * options, `false` for none. Default: the app's `compression` option.
+   */
+  compress?: boolean | CompressionOptions;
 }
 
 const HASHED = /[.-][0-9a-f]{8,}\.[a-z0-9]+$/i;
@@ -54,9 +59,12 @@ export class StaticFiles {
   readonly #maxAge: number;
   readonly #immutable: RegExp | null;
   readonly #precompressed: boolean;
+  readonly #policy: CompressionPolicy | null;
+  /** The response environment with this mount's compression policy, made once from the app's. */
+  #env: { base: ResponseEnv; env: ResponseEnv } | null = null;
 
-  constructor(options: StaticFilesOptions) {
-    const where = `staticFiles (${options.directory})`;
+  /** `app` is the app's compression policy; `where` names the mount in start-up errors. */
+  constructor(options: StaticFilesOptions, app: CompressionPolicy | null = null, where = `staticFiles (${options.directory})`) {
     let root: string;
     try {
       root = realpathSync(resolve(options.directory));
@@ -74,6 +82,7 @@ export class StaticFiles {
     this.#maxAge = maxAge;
     this.#immutable = options.immutable === false ? null : options.immutable instanceof RegExp ? options.immutable : HASHED;
     this.#precompressed = options.precompressed !== false;
+    this.#policy = ownPolicy(options.compress, app);
   }
 
   /** The file for a request path, or null. Never throws for client input. */
@@ -116,12 +125,13 @@ export class StaticFiles {
   }
 
   /** Serves the file for `path` if there is one; false means "not mine", so the caller answers 404. */
-  async serve(res: ServerResponse, path: string, env: ResponseEnv): Promise<boolean> {
+  async serve(res: ServerResponse, path: string, base: ResponseEnv): Promise<boolean> {
     const found = await this.resolve(path);
     if (found === null) return false;
     const name = basename(found.path);
     const cache = this.#immutable?.test(name) === true ? `public, max-age=${YEAR}, immutable` : `public, max-age=${this.#maxAge}`;
     const type = mediaType(found.path);
+    const env = this.#envFor(base);
     if (this.#precompressed) {
       // The best accepted encoding that has a sibling on disk: br, then gzip.
       for (const encoding of accepted(res.req as IncomingMessage)) {
@@ -135,8 +145,20 @@ export class StaticFiles {
         return true;
       }
     }
-    await sendFile(res, diskBody(found.path, found.stats), type, ["cache-control", cache], null, env, { validators: true, ranges: true });
+    // Sent as is (or compressed on the fly): a cache must still keep it apart from an encoded sibling.
+    const vary = this.#precompressed && isCompressible(type);
+    await sendFile(res, diskBody(found.path, found.stats), type, ["cache-control", cache], null, env, {
+      validators: true,
+      ranges: true,
+      vary,
+    });
     return true;
+  }
+
+  #envFor(base: ResponseEnv): ResponseEnv {
+    if (this.#policy === null) return base;
+    if (this.#env?.base !== base) this.#env = { base, env: { ...base, compression: this.#policy } };
+    return this.#env.env;
   }
 
   async #sibling(path: string, encoding: string): Promise<{ path: string; stats: Stats } | null> {
@@ -157,9 +179,8 @@ function statOrNull(path: string): Promise<Stats | null> {
 export class StaticMounts {
   readonly #mounts: readonly StaticFiles[];
 
-  constructor(options: StaticFilesOptions | readonly StaticFilesOptions[]) {
-    const list = Array.isArray(options) ? options : [options as StaticFilesOptions];
-    this.#mounts = list.map((o) => new StaticFiles(o));
+  constructor(mounts: readonly StaticFiles[]) {
+    this.#mounts = mounts;
   }
 
   async serve(res: ServerResponse, path: string, env: ResponseEnv): Promise<boolean> {
