@@ -2,7 +2,21 @@
 
 // --8<-- [start:code]
 import { createHash } from "node:crypto";
-import { type Ctx, controller, file, get, inject, injectable, ndjson, put, Scope, UnsupportedMediaTypeError, UploadedFile } from "lauren";
+import {
+  type Ctx,
+  controller,
+  file,
+  fileOf,
+  get,
+  inject,
+  injectable,
+  ndjson,
+  ndjsonOf,
+  put,
+  Scope,
+  UnsupportedMediaTypeError,
+  UploadedFile,
+} from "lauren";
 import { z } from "zod";
 import { HeroNotFoundError } from "./dispatch.js";
 import { HeroOut } from "./models.js";
@@ -78,7 +92,7 @@ export class PortraitController {
   @get("/{id}/portrait", {
     summary: "Download a hero's portrait",
     params: PortraitParams,
-    produces: "image/png",
+    response: fileOf("image/png", "image/jpeg"),
     raises: [HeroNotFoundError],
   })
   download({ params }: Ctx<{ params: typeof PortraitParams }>) {
@@ -92,9 +106,9 @@ export class PortraitController {
     });
   }
 
-  // The whole roster as newline-delimited JSON, written as the client reads it. A stream has
-  // no response schema to filter it, so each line keeps only what HeroOut declares.
-  @get("/export", { summary: "Export the roster", produces: "application/x-ndjson" })
+  // The whole roster as newline-delimited JSON, written as the client reads it. ndjsonOf
+  // documents each line; a stream is not filtered, so each line keeps only what HeroOut declares.
+  @get("/export", { summary: "Export the roster", response: ndjsonOf(HeroOut) })
   exportRoster() {
     return ndjson(this.roster.roster().map((hero) => HeroOut.parse(hero)));
   }

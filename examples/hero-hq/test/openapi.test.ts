@@ -161,4 +161,17 @@ describe("Hero HQ's OpenAPI document", () => {
     assert.match(page.text, /\/docs\/assets\/swagger-ui-bundle\.js/);
     assert.equal((await client.get("/docs/assets/swagger-ui.css")).header("content-type"), "text/css; charset=utf-8");
   });
+  test("portraits: a multipart upload with a binary part, a PNG or JPEG download with 206/304, NDJSON lines of HeroOut", () => {
+    const binary = { type: "string", format: "binary" };
+    const upload = op("/heroes/{id}/portrait", "put").requestBody?.content ?? {};
+    assert.deepEqual(Object.keys(upload), ["multipart/form-data"]);
+    assert.deepEqual(dig(upload, "multipart/form-data", "schema", "properties", "portrait"), binary);
+    const download = op("/heroes/{id}/portrait", "get").responses;
+    assert.deepEqual(download["200"]?.content, { "image/png": { schema: binary }, "image/jpeg": { schema: binary } });
+    for (const status of ["206", "304", "404", "416"]) assert.ok(download[status], `GET portrait documents ${status}`);
+    const lines = op("/heroes/export", "get").responses["200"]?.content;
+    assert.equal(dig(lines, "application/x-ndjson", "schema", "$ref"), "#/components/schemas/HeroOut");
+    const login = op("/me/login", "post").requestBody?.content ?? {};
+    assert.deepEqual(Object.keys(login), ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"]);
+  });
 });

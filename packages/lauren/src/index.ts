@@ -97,7 +97,11 @@ export {
 export { ForwardRef, forwardRef } from "./modules/index.js";
 export {
   type DocumentOptions,
+  type FileResponseKind,
+  fileOf,
   type JsonSchema,
+  type NdjsonResponseKind,
+  ndjsonOf,
   type OpenApiContact,
   type OpenApiDocument,
   type OpenApiInfo,
@@ -114,8 +118,11 @@ export {
   openApiDocument,
   type ResponseDoc,
   type ResponseDocs,
+  type ResponseKind,
   type SecurityDeclaration,
   type SecurityRequirement,
+  type StreamResponseKind,
+  streamOf,
 } from "./openapi/index.js";
 export {
   type CallNext,

@@ -21,6 +21,7 @@ import { compileSerializer, type Serialize } from "../http/serialize.js";
 import type { Logger } from "../logging/index.js";
 import { type ClassMeta, readMeta } from "../metadata/index.js";
 import { type CompiledModule, declaredScope } from "../modules/index.js";
+import { isResponseKind } from "../openapi/kinds.js";
 import { type Chain, compose } from "../pipeline/compose.js";
 import type { Endpoint } from "../pipeline/endpoint.js";
 import {
@@ -201,7 +202,7 @@ function compileRoute(r: OneRoute): CompiledRoute {
     csrf: protect ? (r.input.csrf ?? null) : null,
     compression: ownPolicy(options.compress, r.input.compression ?? null),
     serialize:
-      options.response === undefined
+      options.response === undefined || isResponseKind(options.response)
         ? null
         : compileSerializer({
             schema: options.response,

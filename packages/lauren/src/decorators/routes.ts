@@ -5,6 +5,7 @@ import type { CompressionOptions } from "../http/compress.js";
 import type { Ctx } from "../http/context.js";
 import type { HttpResponse } from "../http/reply.js";
 import { methodMetaFrom } from "../metadata/index.js";
+import type { ResponseKind } from "../openapi/kinds.js";
 import type { ResponseDocs, SecurityDeclaration } from "../openapi/types.js";
 import type { RouteSchemas } from "../validation/types.js";
 import { ROUTE } from "./kinds.js";
@@ -27,10 +28,17 @@ export interface RouteOptions extends RouteSchemas {
   compress?: boolean | CompressionOptions;
   /** Errors the handler may throw, documented in OpenAPI with their status and code. */
   raises?: readonly HttpErrorClass[];
-  /** Schema of the success body, for OpenAPI. */
-  response?: StandardSchemaV1;
-  /** Media type of the success body, for OpenAPI: `"text/event-stream"` for an EventStream. Default JSON. */
-  produces?: string;
+  /**
+   * Schema of the success body: it filters what is sent and documents it in OpenAPI. For a body
+   * that is not one JSON value, what it is instead: `fileOf("image/png")`, `ndjsonOf(HeroOut)`,
+   * `streamOf("text/csv")`.
+   */
+  response?: StandardSchemaV1 | ResponseKind;
+  /**
+   * Media types of the success body, for OpenAPI, when `response` cannot say:
+   * `"text/event-stream"` for an EventStream. Default JSON (a generator method: a byte stream).
+   */
+  produces?: string | readonly string[];
   /** One line for the OpenAPI operation; default: the handler's name in words ("List heroes"). */
   summary?: string;
   /** Longer OpenAPI text (Markdown); none when left out. */
@@ -60,11 +68,17 @@ export interface RouteMeta {
 /**
  * What a handler may return on a route: with a `response` schema, a value of its output type
  * (extra properties allowed, since the serializer drops them) or any HttpResponse (a reply,
- * a stream, events), directly or as a promise; without one, anything.
+ * a stream, events), directly or as a promise; declared a file or a stream (`fileOf()`…), a
+ * response, bytes or a stream; without one, anything.
  */
 export type RouteReturn<O> = O extends { readonly response: infer S extends StandardSchemaV1 }
   ? StandardSchemaV1.InferOutput<S> | HttpResponse | Promise<StandardSchemaV1.InferOutput<S> | HttpResponse>
-  : unknown;
+  : O extends { readonly response: ResponseKind }
+    ? StreamedReturn | Promise<StreamedReturn>
+    : unknown;
+
+/** What a route declared as a file or a stream may return: a response, bytes, or a stream to pipe. */
+type StreamedReturn = HttpResponse | Uint8Array | AsyncIterable<unknown>;
 
 /**
  * The decorator's parameter type ties the handler to the route's schemas: a handler whose

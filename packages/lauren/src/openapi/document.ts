@@ -224,13 +224,18 @@ function operation(route: CompiledRoute, { registry, tags, schemes, operationId 
   };
 }
 
-/** JSON, form or both: a form documents files (fields the validator cannot describe) as binary strings. */
+/**
+ * JSON, form or both: a form documents files (fields the validator cannot describe) as binary
+ * strings, and is offered url-encoded too unless it requires a file.
+ */
 function requestBodyFor(route: CompiledRoute, registry: SchemaRegistry, label: (part: string) => SchemaLabel): OpenApiRequestBody | null {
   const content: Record<string, { schema: JsonSchema }> = {};
   if (route.body !== null) content["application/json"] = { schema: registry.convert(route.body, "input", label("body")) };
   if (route.form !== null) {
     const schema = formSchema(registry.resolve(registry.convert(route.form.schema, "input", { ...label("form"), files: true })));
-    content["application/x-www-form-urlencoded"] = { schema: withoutFiles(schema) };
+    // A url-encoded form carries no files: offered only when no file is required.
+    const plain = withoutFiles(schema);
+    if (requiredCount(plain) === requiredCount(schema)) content["application/x-www-form-urlencoded"] = { schema: plain };
     content["multipart/form-data"] = { schema };
   }
   return Object.keys(content).length === 0 ? null : { required: true, content };
@@ -248,6 +253,10 @@ function formSchema(json: JsonSchema): JsonSchema {
   const out: Record<string, JsonSchema> = {};
   for (const [name, property] of Object.entries(properties)) out[name] = isFile(property) ? { ...BINARY } : property;
   return { ...json, properties: out };
+}
+
+function requiredCount(json: JsonSchema): number {
+  return Array.isArray(json.required) ? json.required.length : 0;
 }
 
 function withoutFiles(json: JsonSchema): JsonSchema {

@@ -1,4 +1,14 @@
 export { buildDocument, type DocumentOptions, openApiDocument } from "./document.js";
+export {
+  type FileResponseKind,
+  fileOf,
+  isResponseKind,
+  type NdjsonResponseKind,
+  ndjsonOf,
+  type ResponseKind,
+  type StreamResponseKind,
+  streamOf,
+} from "./kinds.js";
 export { mountOpenApi } from "./mount.js";
 export type {
   JsonSchema,

@@ -15,6 +15,8 @@ import {
   UnsupportedMediaTypeError,
 } from "../errors/index.js";
 import { SessionStoreUnavailableError } from "../sessions/index.js";
+import type { StandardSchemaV1 } from "../validation/index.js";
+import { isResponseKind, type ResponseKind } from "./kinds.js";
 import { COMPONENTS, type SchemaLabel, type SchemaRegistry } from "./schema.js";
 import type { JsonSchema, OpenApiResponse, ResponseDoc } from "./types.js";
 
@@ -106,7 +108,7 @@ export function errorResponses(route: CompiledRoute): Record<string, OpenApiResp
 }
 
 /** True when a schema accepts `undefined` but not an object: `z.void()`, `z.undefined()`. */
-function describesNothing(schema: CompiledRoute["options"]["response"]): boolean {
+function describesNothing(schema: StandardSchemaV1 | undefined): boolean {
   if (schema === undefined) return false;
   const validate = schema["~standard"].validate;
   const none = validate(undefined);
@@ -115,13 +117,30 @@ function describesNothing(schema: CompiledRoute["options"]["response"]): boolean
   return none.issues === undefined && some.issues !== undefined;
 }
 
+const BINARY: JsonSchema = { type: "string", format: "binary" };
+const JSON_TYPE = /^application\/(?:[^;]*\+)?json\b/i;
+const TEXT_TYPE = /^(?:text\/|application\/(?:x-ndjson|javascript|xml)\b|[^;]*\+xml\b|image\/svg\+xml\b)/i;
+const NDJSON_LINE = "Newline-delimited JSON: one value of this schema per line.";
+
+/** The body of a media type that is not JSON: text as a string, anything else as binary. */
+function plainBody(type: string): JsonSchema {
+  return TEXT_TYPE.test(type) ? { type: "string" } : { ...BINARY };
+}
+
+/** An async generator method streams what it yields: the dispatcher sends it as bytes. */
+function isStreamingHandler(route: CompiledRoute): boolean {
+  return route.handler.constructor.name === "AsyncGeneratorFunction";
+}
+
 /**
  * The success response. A handler that returns nothing gets 204 (or its route's status with
  * an empty body), exactly as the dispatcher answers; without a `response` schema the body is
- * documented as any JSON value.
+ * documented as any JSON value. A route declared a file or a stream (`fileOf()`, `ndjsonOf()`,
+ * `streamOf()`) gets its media types, and a file its 206, 304 and 416 answers.
  */
 export function successResponses(route: CompiledRoute, registry: SchemaRegistry, label: SchemaLabel): Record<string, OpenApiResponse> {
   const { response } = route.options;
+  if (isResponseKind(response)) return streamedResponses(route, response, registry, label);
   const status = route.status;
   const out: Record<string, OpenApiResponse> = {};
   const nothing = describesNothing(response);
@@ -132,12 +151,54 @@ export function successResponses(route: CompiledRoute, registry: SchemaRegistry,
     out[String(empty)] = { description: reason(empty) };
     return out;
   }
-  const media = route.options.produces ?? "application/json";
-  const body = media === "application/json" || response !== undefined ? schema : { type: "string" };
-  out[String(status)] = { description: reason(status), content: { [media]: { schema: body } } };
+  const { produces } = route.options;
+  const types = produces === undefined ? [isStreamingHandler(route) ? "application/octet-stream" : "application/json"] : [produces].flat();
+  const content: Record<string, { schema: JsonSchema }> = {};
+  for (const type of types) content[type] = { schema: JSON_TYPE.test(type) || response !== undefined ? schema : plainBody(type) };
+  out[String(status)] = { description: reason(status), content };
   // `z.optional(HeroOut)`: the handler may also return nothing.
   if (optional && status === 200) out["204"] = { description: reason(204) };
   return out;
+}
+
+/** A file (with its conditional and range answers), NDJSON or another stream. */
+function streamedResponses(
+  route: CompiledRoute,
+  declared: ResponseKind,
+  registry: SchemaRegistry,
+  label: SchemaLabel,
+): Record<string, OpenApiResponse> {
+  const status = String(route.status);
+  if (declared.kind === "ndjson") {
+    const item = declared.item === null ? null : registry.convert(declared.item, "output", label);
+    const schema: JsonSchema =
+      item === null
+        ? { type: "string", description: "Newline-delimited JSON: one value per line." }
+        : { ...item, description: NDJSON_LINE };
+    return { [status]: { description: reason(route.status), content: { "application/x-ndjson": { schema } } } };
+  }
+  const content: Record<string, { schema: JsonSchema }> = {};
+  for (const type of declared.types) content[type] = { schema: plainBody(type) };
+  if (declared.kind === "stream") return { [status]: { description: reason(route.status), content } };
+  const text = (description: string) => ({ description, schema: { type: "string" } });
+  return {
+    [status]: {
+      description: reason(route.status),
+      headers: {
+        ETag: text("Validator to send back in If-None-Match."),
+        "Last-Modified": text("When the file last changed, when known."),
+        "Accept-Ranges": text("`bytes`: a single Range request is answered 206."),
+      },
+      content,
+    },
+    "206": {
+      description: `${reason(206)}: the bytes of the one range asked for.`,
+      headers: { "Content-Range": text("`bytes start-end/size`.") },
+      content,
+    },
+    "304": { description: `${reason(304)}: the copy named by If-None-Match or If-Modified-Since is current.` },
+    "416": { description: `${reason(416)}: the range lies outside the file.`, headers: { "Content-Range": text("`bytes */size`.") } },
+  };
 }
 
 const STATUS_KEY = /^(?:[1-5]\d\d|[1-5]XX|default)$/;

@@ -25,6 +25,7 @@ export interface OpenApiRequestBody {
 
 export interface OpenApiResponse {
   description: string;
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
   content?: Record<string, OpenApiMediaType>;
 }
 

@@ -4,7 +4,7 @@
  */
 import { Readable } from "node:stream";
 import { z } from "zod";
-import { type Ctx, controller, EventStream, get, post, reply, stream } from "../../src/index.js";
+import { type Ctx, controller, EventStream, file, fileOf, get, ndjson, ndjsonOf, post, reply, stream } from "../../src/index.js";
 
 const Hero = z.object({ id: z.number().int(), name: z.string() });
 const Params = z.object({ id: z.coerce.number().int() });
@@ -60,5 +60,27 @@ export class ReturnTypes {
   @get("/shape", { response: Hero })
   shape() {
     return [{ id: 1, name: "Nyx" }];
+  }
+
+  // Declared a file or a stream: a response, bytes or a stream, not a JSON value.
+  @get("/file", { response: fileOf("image/png") })
+  picture() {
+    return file(Buffer.from([1]), { type: "image/png" });
+  }
+
+  @get("/lines", { response: ndjsonOf(Hero) })
+  async lines() {
+    return ndjson([{ id: 1, name: "Nyx" }]);
+  }
+
+  @get("/generated", { response: ndjsonOf(Hero) })
+  async *generated() {
+    yield "{}\n";
+  }
+
+  // @ts-expect-error: a file route cannot answer a plain object.
+  @get("/not-a-file", { response: fileOf("image/png") })
+  notAFile() {
+    return { id: 1 };
   }
 }
