@@ -3,7 +3,11 @@
  * landing page and the HTML login form, through the TestClient and over a real socket.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { request } from "node:http";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { TestClient } from "lauren/testing";
 import { buildApp } from "../src/main.js";
@@ -190,5 +194,158 @@ describe("portraits over a real socket", () => {
     const exported = await call("GET", "/heroes/export", {});
     assert.equal(exported.headers["transfer-encoding"], "chunked");
     assert.equal(exported.body.toString(), '{"id":1,"name":"Volt","power":"lightning","wattage":9001}\n');
+  });
+});
+
+/** One request written byte for byte on a socket, as curl would, read until the server closes. */
+function raw(base: string, head: string, body: Buffer = Buffer.alloc(0)) {
+  const { port } = new URL(base);
+  return new Promise<{ status: number; headers: Record<string, string>; body: Buffer }>((resolve, reject) => {
+    const socket = connect(Number(port), "127.0.0.1", () => {
+      socket.write(`${head}Host: 127.0.0.1\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n`);
+      // No half-close (as curl): the server ends the connection after its answer.
+      socket.write(body);
+    });
+    const chunks: Buffer[] = [];
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("error", reject);
+    socket.setTimeout(5000, () => socket.destroy(new Error(`no answer to ${head.split("\r\n")[0]}`)));
+    socket.on("end", () => {
+      const all = Buffer.concat(chunks);
+      const split = all.indexOf("\r\n\r\n");
+      const [statusLine = "", ...lines] = all.subarray(0, split).toString("latin1").split("\r\n");
+      const headers: Record<string, string> = {};
+      for (const line of lines) {
+        const colon = line.indexOf(":");
+        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      let rest = all.subarray(split + 4);
+      if (headers["transfer-encoding"] === "chunked") {
+        const parts: Buffer[] = [];
+        for (;;) {
+          const eol = rest.indexOf("\r\n");
+          const size = Number.parseInt(rest.subarray(0, eol).toString(), 16);
+          if (size === 0) break;
+          parts.push(rest.subarray(eol + 2, eol + 2 + size));
+          rest = rest.subarray(eol + 4 + size);
+        }
+        rest = Buffer.concat(parts);
+      }
+      resolve({ status: Number(statusLine.split(" ")[1]), headers, body: rest });
+    });
+  });
+}
+
+describe("Hero HQ's new routes over raw sockets", () => {
+  const tempDir = mkdtempSync(join(tmpdir(), "hero-hq-uploads-"));
+  const app = buildApp({ logger: false, uploads: { tempDir } });
+  let base = "";
+  before(async () => {
+    base = (await app.listen({ port: 0 })).url;
+    const recruit = Buffer.from(JSON.stringify(VOLT));
+    const res = await raw(base, "POST /heroes/ HTTP/1.1\r\nContent-Type: application/json\r\nX-HQ-Badge: hq-badge-007\r\n", recruit);
+    assert.equal(res.status, 201);
+  });
+  after(async () => {
+    await app.shutdown();
+    rmSync(tempDir, { recursive: true, force: true });
+  });
+
+  const put = (path: string, upload: { body: Buffer; headers: Record<string, string> }) =>
+    raw(base, `PUT ${path} HTTP/1.1\r\nContent-Type: ${upload.headers["content-type"]}\r\n`, upload.body);
+
+  test("PUT portrait: 200 with id, bytes and type; 404, 413 (one byte over 1 MiB), 415 and 422 as listed", async () => {
+    const ok = await put("/heroes/1/portrait", portrait(PNG));
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.toString(), `{"id":1,"bytes":${PNG.length},"type":"image/png"}`);
+    const unknown = await put("/heroes/999/portrait", portrait(PNG));
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.toString(), '{"error":{"code":"hero_not_found","message":"no such hero","detail":{"id":999}}}');
+    const big = await put("/heroes/1/portrait", portrait(Buffer.concat([PNG.subarray(0, 8), Buffer.alloc(1024 * 1024 - 7)])));
+    assert.equal(big.status, 413);
+    assert.equal(JSON.parse(big.body.toString()).error.code, "request_body_too_large");
+    const gif = await put("/heroes/1/portrait", portrait(Buffer.from("GIF89a"), "image/gif"));
+    assert.equal(gif.status, 415);
+    assert.equal(JSON.parse(gif.body.toString()).error.code, "unsupported_media_type");
+    const none = await put("/heroes/1/portrait", form([{ name: "caption", value: "no picture" }]));
+    assert.equal(none.status, 422);
+    assert.equal(JSON.parse(none.body.toString()).error.message, "missing form field 'portrait'");
+    assert.deepEqual(readdirSync(tempDir), [], "no upload left anything on disk");
+  });
+
+  test("GET portrait: the bytes, its type, ETag and Cache-Control; 304; 206 with 10 bytes; 404 without one", async () => {
+    await put("/heroes/1/portrait", portrait(JPEG, "image/jpeg"));
+    const got = await raw(base, "GET /heroes/1/portrait HTTP/1.1\r\n");
+    assert.equal(got.status, 200);
+    assert.deepEqual(got.body, JPEG);
+    assert.equal(got.headers["content-type"], "image/jpeg");
+    assert.equal(got.headers["cache-control"], "public, max-age=0, must-revalidate");
+    const etag = got.headers.etag as string;
+    const again = await raw(base, `GET /heroes/1/portrait HTTP/1.1\r\nIf-None-Match: ${etag}\r\n`);
+    assert.equal(again.status, 304);
+    assert.equal(again.body.length, 0);
+    const part = await raw(base, "GET /heroes/1/portrait HTTP/1.1\r\nRange: bytes=0-9\r\n");
+    assert.equal(part.status, 206);
+    assert.deepEqual(part.body, JPEG.subarray(0, 10));
+    assert.equal(part.headers["content-range"], `bytes 0-9/${JPEG.length}`);
+    const recruit = Buffer.from(JSON.stringify({ name: "Aegis", power: "shields", wattage: 120 }));
+    await raw(base, "POST /heroes/ HTTP/1.1\r\nContent-Type: application/json\r\nX-HQ-Badge: hq-badge-007\r\n", recruit);
+    const missing = await raw(base, "GET /heroes/2/portrait HTTP/1.1\r\n");
+    assert.equal(missing.status, 404);
+    assert.equal(JSON.parse(missing.body.toString()).error.code, "hero_not_found");
+  });
+
+  test("GET /heroes/export streams NDJSON, one hero per line", async () => {
+    const res = await raw(base, "GET /heroes/export HTTP/1.1\r\n");
+    assert.equal(res.status, 200);
+    assert.equal(res.headers["content-type"], "application/x-ndjson");
+    assert.equal(res.headers["transfer-encoding"], "chunked");
+    const lines = res.body.toString().split("\n");
+    assert.equal(lines.pop(), "");
+    assert.deepEqual(JSON.parse(lines[0] as string), { id: 1, name: "Volt", power: "lightning", wattage: 9001 });
+    assert.ok(lines.every((line) => typeof JSON.parse(line).id === "number"));
+  });
+
+  test("GET / is the landing page; its form's urlencoded login and JSON login answer the same", async () => {
+    const page = await raw(base, "GET / HTTP/1.1\r\n");
+    assert.equal(page.status, 200);
+    assert.equal(page.headers["content-type"], "text/html; charset=utf-8");
+    assert.match(page.body.toString(), /<form method="post" action="\/me\/login">[\s\S]*name="hero_id"/);
+    assert.ok(page.headers.etag);
+    const css = await raw(base, "GET /hq.css HTTP/1.1\r\n");
+    assert.equal(css.headers["content-type"], "text/css; charset=utf-8");
+    const urlencoded = "POST /me/login HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n";
+    const viaForm = await raw(base, urlencoded, Buffer.from("hero_id=1"));
+    const viaJson = await raw(base, "POST /me/login HTTP/1.1\r\nContent-Type: application/json\r\n", Buffer.from('{"hero_id":1}'));
+    assert.equal(viaForm.status, 200);
+    assert.equal(viaForm.body.toString(), '{"welcome":"Volt"}');
+    assert.equal(viaJson.body.toString(), viaForm.body.toString());
+    assert.match(viaForm.headers["set-cookie"] ?? "", /^lauren_session=/);
+    const stranger = await raw(base, urlencoded, Buffer.from("hero_id=999"));
+    const strangerJson = await raw(base, "POST /me/login HTTP/1.1\r\nContent-Type: application/json\r\n", Buffer.from('{"hero_id":999}'));
+    assert.equal(stranger.status, 401);
+    assert.equal(stranger.body.toString(), strangerJson.body.toString());
+    assert.equal((await raw(base, urlencoded, Buffer.from("hero_id=abc"))).status, 422);
+  });
+
+  test("a client that hangs up mid-upload leaves nothing on disk, and HQ keeps serving", async () => {
+    const upload = portrait(Buffer.concat([PNG, Buffer.alloc(600 * 1024, 3)]));
+    const { port } = new URL(base);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => {
+        socket.write(
+          `PUT /heroes/1/portrait HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${upload.headers["content-type"]}\r\n` +
+            `Content-Length: ${upload.body.length}\r\n\r\n`,
+        );
+        socket.write(upload.body.subarray(0, 300 * 1024), () => {
+          socket.destroy();
+          resolve();
+        });
+      });
+      socket.on("error", reject);
+    });
+    const ok = await put("/heroes/1/portrait", portrait(PNG));
+    assert.equal(ok.status, 200);
+    assert.deepEqual(readdirSync(tempDir), []);
   });
 });
