@@ -9,7 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { BroadcastAdapter, BroadcastLink } from "lauren";
-import { closeClient, type RedisClient, type RedisConnection } from "./connection.js";
+import type { RedisConnection } from "./connection.js";
 
 export interface RedisBroadcastAdapterOptions {
   /** Channel part after the connection's prefix. Default `"bc"`: channels read `lauren:bc:<group>`. */
@@ -23,9 +23,8 @@ export class RedisBroadcastAdapter implements BroadcastAdapter {
   readonly #namespace: string;
   /** Tags this process's messages (16 random bytes, base64url: 22 characters). */
   readonly #origin = randomBytes(16).toString("base64url");
-  #subscriber: RedisClient | null = null;
-  #connected: Promise<void> | null = null;
-  readonly #pending = new Set<Promise<unknown>>();
+  /** The groups joined: channel → listener, so `close()` can leave them all. */
+  readonly #joined = new Map<string, (payload: string) => void>();
   #publishFailing = false;
   #closed = false;
 
@@ -50,30 +49,27 @@ export class RedisBroadcastAdapter implements BroadcastAdapter {
         logger.error("redis: delivering a broadcast from another process failed", { channel, room, error });
       }
     };
-    this.#track(this.#subscribed().then((sub) => sub.subscribe(name, listener)));
+    this.#redis.subscribe(name, listener);
+    this.#joined.set(name, listener);
     return {
       publish: (room, text) => this.#publish(name, `${origin}${room.length}:${room}${text}`),
       leave: () => {
-        const sub = this.#subscriber;
-        if (sub?.isReady) this.#track(sub.unsubscribe(name, listener));
+        if (this.#joined.get(name) === listener) this.#joined.delete(name);
+        this.#redis.unsubscribe(name, listener);
       },
     };
   }
 
   /** Resolves once every subscription asked for so far is in place (for start-up and tests). */
-  async ready(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  ready(): Promise<void> {
+    return this.#redis.subscriptionsReady();
   }
 
-  /** Closes the subscriber connection; the command connection belongs to the `RedisConnection`. */
+  /** Leaves every group's channel (without waiting for Redis); the connections belong to the `RedisConnection`: close it after. */
   async close(): Promise<void> {
     this.#closed = true;
-    const sub = this.#subscriber;
-    this.#subscriber = null;
-    if (sub !== null) {
-      await this.#connected?.catch(() => undefined);
-      await closeClient(sub);
-    }
+    for (const [name, listener] of this.#joined) this.#redis.unsubscribe(name, listener);
+    this.#joined.clear();
   }
 
   #publish(channel: string, payload: string): void {
@@ -89,24 +85,5 @@ export class RedisBroadcastAdapter implements BroadcastAdapter {
         this.#redis.logger.warn("redis: broadcasts reach this process's members only until Redis is back", { error: String(error) });
       },
     );
-  }
-
-  /** The subscriber connection, opened on first use; node-redis re-subscribes after a reconnection. */
-  #subscribed(): Promise<RedisClient> {
-    if (this.#subscriber === null) {
-      const sub = this.#redis.duplicate("broadcasts");
-      this.#subscriber = sub;
-      this.#connected = sub.connect().then(() => undefined);
-    }
-    const sub = this.#subscriber;
-    return (this.#connected as Promise<void>).then(() => sub);
-  }
-
-  #track(work: Promise<unknown>): void {
-    const tracked = work.catch((error: unknown) => {
-      if (!this.#closed) this.#redis.logger.error("redis: broadcast subscription failed", { error });
-    });
-    this.#pending.add(tracked);
-    void tracked.finally(() => this.#pending.delete(tracked));
   }
 }

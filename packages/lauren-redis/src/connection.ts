@@ -62,6 +62,11 @@ export class RedisConnection {
   readonly #options: RedisConnectionOptions;
   readonly #timeout: number;
   readonly #connecting: Promise<void>;
+  /** The pub/sub connection, shared by the broadcast adapter and the stores' change feeds. */
+  #subscriber: RedisClient | null = null;
+  #subscriberConnected: Promise<void> | null = null;
+  /** The chain of pending subscribe/unsubscribe calls, so they apply in order. */
+  #subscriptions: Promise<void> = Promise.resolve();
   #down = false;
   #closed = false;
   #everReady = false;
@@ -101,7 +106,50 @@ export class RedisConnection {
     }
   }
 
-  /** A second client with the same settings, for pub/sub (a subscribed connection runs no other commands). */
+  /**
+   * Calls `listener` with every message published on `channel` (give the full name, prefix
+   * included: `key("bc", name)`). All subscriptions of a connection share one second client
+   * (a subscribed client runs no other commands), opened on first use; node-redis subscribes
+   * again by itself after a reconnection. A failure is logged, never thrown.
+   */
+  subscribe(channel: string, listener: (message: string) => void): void {
+    this.#enqueue((sub) => sub.subscribe(channel, listener));
+  }
+
+  /** Removes a listener given to `subscribe`. */
+  unsubscribe(channel: string, listener: (message: string) => void): void {
+    if (this.#subscriber === null) return;
+    this.#enqueue((sub) => (sub.isReady ? sub.unsubscribe(channel, listener) : undefined));
+  }
+
+  /** Resolves once every `subscribe`/`unsubscribe` asked for so far is in place (for start-up and tests). */
+  async subscriptionsReady(): Promise<void> {
+    let last: Promise<void>;
+    do {
+      last = this.#subscriptions;
+      await last;
+    } while (last !== this.#subscriptions);
+  }
+
+  /** Runs pub/sub changes one after the other, on the subscriber client (connected on first use). */
+  #enqueue(change: (sub: RedisClient) => Promise<void> | undefined): void {
+    if (this.#closed) return;
+    if (this.#subscriber === null) {
+      const sub = this.duplicate("subscriptions");
+      this.#subscriber = sub;
+      this.#subscriberConnected = sub.connect().then(() => undefined);
+    }
+    const sub = this.#subscriber;
+    const connected = this.#subscriberConnected as Promise<void>;
+    this.#subscriptions = this.#subscriptions
+      .then(() => connected)
+      .then(() => change(sub))
+      .catch((error: unknown) => {
+        if (!this.#closed) this.logger.error("redis: subscribing to a channel failed", { error });
+      });
+  }
+
+  /** A second client with the same settings (e.g. for your own pub/sub); close it yourself. */
   duplicate(purpose: string): RedisClient {
     const client = this.#create();
     this.#watch(client, purpose);
@@ -142,10 +190,13 @@ export class RedisConnection {
     return this.prefix + parts.join(":");
   }
 
-  /** Closes the connection (pending commands finish first). Call it from the app's shutdown. */
+  /** Closes the connection and its subscriber (pending commands finish first). Call it from the app's shutdown. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    const sub = this.#subscriber;
+    this.#subscriber = null;
+    if (sub !== null) await closeClient(sub);
     await closeClient(this.client);
   }
 
@@ -204,10 +255,11 @@ export class RedisTimeoutError extends Error {
   }
 }
 
-/** Closes a client whether or not it is connected. */
+/** Closes a client whether or not it is connected: a connected one after its pending replies, one still (re)connecting at once. */
 export async function closeClient(client: RedisClient): Promise<void> {
   try {
-    if (client.isOpen) await client.close();
+    if (client.isReady) await client.close();
+    else if (client.isOpen) client.destroy();
   } catch {
     client.destroy();
   }

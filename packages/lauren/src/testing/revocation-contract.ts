@@ -10,7 +10,8 @@ import { controller } from "../decorators/controller.js";
 import { module } from "../decorators/module.js";
 import { get, post } from "../decorators/routes.js";
 import type { Ctx } from "../http/context.js";
-import { type RevocationStore, SignedCookieSessionStore } from "../sessions/index.js";
+import { type RevocationEvent, type RevocationStore, SignedCookieSessionStore } from "../sessions/index.js";
+import { eventually } from "./store-contract.js";
 import { TestClient } from "./test-client.js";
 
 export interface RevocationContractSubject {
@@ -19,10 +20,14 @@ export interface RevocationContractSubject {
   clock: () => number;
   /** Lets `seconds` pass for the store: a fake clock moves on, a real store really waits. */
   advance(seconds: number): Promise<void>;
+  /** As for the session store contract: resolves once the listeners subscribed so far will hear the next change. */
+  feedReady?(): Promise<void>;
 }
 
 export interface RevocationContractCase {
   name: string;
+  /** Set when the case needs the optional `subscribe` (skip it for a store without one). */
+  extension?: "subscribe";
   run(subject: RevocationContractSubject): Promise<void>;
 }
 
@@ -58,7 +63,8 @@ const freshUser = (): string => `u-${process.pid}-${Date.now()}-${++users}`;
 
 export function revocationStoreContract(): RevocationContractCase[] {
   const cases: RevocationContractCase[] = [];
-  const add = (name: string, run: RevocationContractCase["run"]) => cases.push({ name, run });
+  const add = (name: string, run: RevocationContractCase["run"], extension?: "subscribe") =>
+    cases.push({ name, run, ...(extension === undefined ? {} : { extension }) });
 
   add("a revoked token id is reported revoked for its TTL, then forgotten", async (subject) => {
     const { store } = subject;
@@ -135,6 +141,39 @@ export function revocationStoreContract(): RevocationContractCase[] {
     assert.notDeepEqual(await me(other), {}, "other users keep their sessions");
     assert.deepEqual(await me(await signIn(user)), { user_id: user }, "new logins work");
   });
+
+  add(
+    "subscribe: reports revoked tokens and user cutoffs (user ids as strings) until unsubscribed",
+    async (subject) => {
+      const { store } = subject;
+      const subscribe = store.subscribe as NonNullable<RevocationStore["subscribe"]>;
+      const first: RevocationEvent[] = [];
+      const second: RevocationEvent[] = [];
+      const stopFirst = subscribe.call(store, (event) => first.push(event));
+      const stopSecond = subscribe.call(store, (event) => second.push(event));
+      await subject.feedReady?.();
+      const token = store.newTokenId();
+      const numeric = 900_000_000 + Math.floor(Math.random() * 1e8);
+      const named = freshUser();
+      const cutoff = Math.floor(subject.clock()) - 5;
+      await store.revokeToken(token, 60);
+      await store.revokeUser(numeric, { cutoff });
+      await eventually(() => first.length >= 2, "the first two events arrived");
+      stopFirst();
+      await subject.feedReady?.();
+      await store.revokeUser(named, { cutoff });
+      await eventually(() => second.length >= 3, "the third event arrived");
+      stopSecond();
+      const expected: RevocationEvent[] = [
+        { type: "token", tokenId: token },
+        { type: "user", userId: String(numeric), cutoff },
+      ];
+      assert.deepEqual(first, expected, "nothing after unsubscribing");
+      assert.deepEqual(second, [...expected, { type: "user", userId: named, cutoff }]);
+      assert.equal(await store.userCutoff(named), cutoff, "the revocation itself holds");
+    },
+    "subscribe",
+  );
 
   return cases;
 }

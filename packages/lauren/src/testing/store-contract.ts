@@ -10,8 +10,16 @@ import { LaurenFactory } from "../app/factory.js";
 import { controller } from "../decorators/controller.js";
 import { module } from "../decorators/module.js";
 import { get, post } from "../decorators/routes.js";
+import { inject } from "../di/index.js";
 import type { Ctx } from "../http/context.js";
-import { type SaveOptions, SESSION_EXPIRES_AT, type SessionStore } from "../sessions/index.js";
+import {
+  type SaveOptions,
+  SESSION_EXPIRES_AT,
+  type SessionStore,
+  type SessionStoreEvent,
+  type StoredSessionInfo,
+  UserSessions,
+} from "../sessions/index.js";
 import { TestClient } from "./test-client.js";
 
 export interface StoreContractSubject {
@@ -20,12 +28,22 @@ export interface StoreContractSubject {
   clock: () => number;
   /** Lets `seconds` pass for the store: a fake clock moves on, a real store really waits. */
   advance(seconds: number): Promise<void>;
+  /**
+   * For a store whose change feed is asynchronous (pub/sub): resolves once the listeners
+   * subscribed so far will hear the next change. Omit it for a store that reports at once.
+   */
+  feedReady?(): Promise<void>;
 }
+
+/** The optional store methods a case needs, besides the required ones. */
+export type StoreExtension = "listByUser" | "subscribe";
 
 export interface StoreContractCase {
   name: string;
   /** Only for stores that keep rows on the server (`clientSide` unset). */
   serverSide: boolean;
+  /** Only for stores that implement this optional method (skip the case for one that does not). */
+  extension?: StoreExtension;
   run(subject: StoreContractSubject): Promise<void>;
 }
 
@@ -65,8 +83,57 @@ class ContractIdentity {
   }
 }
 
-@module({ controllers: [ContractIdentity] })
+@controller("/account")
+class ContractAccount {
+  private readonly sessions = inject(UserSessions);
+
+  @post("/login")
+  login({ session, query, request }: Ctx) {
+    session.regenerateId();
+    session.set("user_id", query.user);
+    session.set("user_agent", request.header("user-agent") ?? "unknown");
+    return { ok: true };
+  }
+
+  @get("/sessions")
+  async list({ session }: Ctx) {
+    const all = await this.sessions.list(session.get("user_id") as string, session);
+    return all.map((s) => ({ id: s.id, current: s.current, agent: s.data.user_agent }));
+  }
+
+  @post("/sessions/sign-out-others")
+  async others({ session }: Ctx) {
+    return { ended: await this.sessions.endOthers(session.get("user_id") as string, session) };
+  }
+}
+
+@module({ controllers: [ContractIdentity, ContractAccount] })
 class ContractModule {}
+
+let users = 0;
+/** A user id no earlier case (or earlier run against a shared store) has used. */
+const freshUser = (): string => `user-${process.pid}-${Date.now()}-${++users}`;
+
+/** `store.listByUser(user)`, for a store that must have it. */
+function listOf(store: SessionStore, user: string): Promise<StoredSessionInfo[]> {
+  const list = store.listByUser;
+  assert.ok(list !== undefined, "the store implements listByUser");
+  return list.call(store, user);
+}
+
+/** The ids `listByUser` reports for `user`, sorted. */
+async function listed(store: SessionStore, user: string): Promise<string[]> {
+  return (await listOf(store, user)).map((s) => s.id).sort();
+}
+
+/** Waits (in real time, at most 2 s) until `check` holds: change feeds may deliver on a later turn. */
+export async function eventually(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 function client(subject: StoreContractSubject, extra: { idleTimeout?: number; maxAge?: number } = {}): TestClient {
   return new TestClient(
@@ -88,7 +155,8 @@ const me = (api: TestClient, cookie: string) => api.get("/me/", { cookies: { lau
 /** Every case of the contract; filter on `serverSide` for a client-side store. */
 export function sessionStoreContract(): StoreContractCase[] {
   const cases: StoreContractCase[] = [];
-  const add = (name: string, serverSide: boolean, run: StoreContractCase["run"]) => cases.push({ name, serverSide, run });
+  const add = (name: string, serverSide: boolean, run: StoreContractCase["run"], extension?: StoreExtension) =>
+    cases.push({ name, serverSide, run, ...(extension === undefined ? {} : { extension }) });
 
   add("mints 43-character base64url ids that do not repeat", false, async ({ store }) => {
     const ids = new Set(Array.from({ length: 500 }, () => store.newId()));
@@ -253,6 +321,149 @@ export function sessionStoreContract(): StoreContractCase[] {
     await subject.advance(2.1);
     assert.deepEqual((await me(api, cookie)).json(), {}, "idle past the timeout");
   });
+
+  add(
+    "listByUser: a save with a userId files the session, with its data, creation, last use and expiry",
+    true,
+    async (subject) => {
+      const { store } = subject;
+      const [user, other] = [freshUser(), freshUser()];
+      const id = store.newId();
+      const before = subject.clock();
+      const data = { user_id: user, user_agent: "Firefox" };
+      await store.save(id, data, { ...opts(["user_id", "user_agent"], [], true, 100), userId: user });
+      const [info, ...rest] = await listOf(store, user);
+      assert.equal(rest.length, 0);
+      assert.deepEqual({ ...info, createdAt: 0, lastSeenAt: 0, expiresAt: 0 }, { id, data, createdAt: 0, lastSeenAt: 0, expiresAt: 0 });
+      const { createdAt, lastSeenAt, expiresAt } = info as StoredSessionInfo;
+      assert.ok(Math.abs(createdAt - before) < 2, `created ${createdAt} is about ${before}`);
+      assert.ok(lastSeenAt >= createdAt);
+      assert.ok(expiresAt !== null && Math.abs(expiresAt - (before + 100)) < 2, `expires ${expiresAt} is about now + 100 s`);
+      assert.deepEqual(await listOf(store, other), [], "other users have none");
+      await subject.advance(0.3);
+      await store.save(id, { theme: "dark" }, opts(["theme"], [], false, 100));
+      const [again] = await listOf(store, user);
+      assert.equal(again?.createdAt, createdAt, "a save keeps the creation time");
+      assert.ok((again?.lastSeenAt as number) > lastSeenAt, "a save counts as a use");
+      assert.deepEqual(again?.data, { ...data, theme: "dark" }, "a save without userId keeps the filing");
+    },
+    "listByUser",
+  );
+
+  add(
+    "listByUser: a new userId moves the session, null takes it out, a minted save over the id refiles it",
+    true,
+    async ({ store }) => {
+      const [seven, eight] = [freshUser(), freshUser()];
+      const id = store.newId();
+      await store.save(id, { user_id: seven }, { ...opts(["user_id"], [], true), userId: seven });
+      await store.save(id, { user_id: eight }, { ...opts(["user_id"]), userId: eight });
+      assert.deepEqual(await listed(store, seven), []);
+      assert.deepEqual(await listed(store, eight), [id]);
+      await store.save(id, {}, { ...opts([], ["user_id"]), userId: null });
+      assert.deepEqual(await listed(store, eight), []);
+      await store.save(id, {}, { ...opts([], [], true), userId: seven });
+      await store.save(id, {}, { ...opts([], [], true), userId: eight });
+      assert.deepEqual(await listed(store, seven), []);
+      assert.deepEqual(await listed(store, eight), [id]);
+      assert.deepEqual({ ...(await store.load(id)) }, {}, "the filing is not session data");
+    },
+    "listByUser",
+  );
+
+  add(
+    "listByUser: a deleted or expired session is never listed; touch keeps a filed session listed",
+    true,
+    async (subject) => {
+      const { store } = subject;
+      const user = freshUser();
+      const [short, touched, long] = [store.newId(), store.newId(), store.newId()];
+      for (const [id, ttl] of [
+        [short, 1],
+        [touched, 1],
+        [long, 600],
+      ] as const) {
+        await store.save(id, {}, { ...opts([], [], true, ttl), userId: user });
+      }
+      assert.deepEqual(await listed(store, user), [short, touched, long].sort());
+      await subject.advance(0.6);
+      if (store.touch !== undefined) await store.touch(touched, 1);
+      else await store.save(touched, {}, opts([], [], false, 1));
+      await subject.advance(0.6);
+      assert.deepEqual(await listed(store, user), [touched, long].sort(), "the expired one is gone, the touched one lives on");
+      const info = (await listOf(store, user)).find((s) => s.id === touched);
+      assert.ok(info?.expiresAt !== null && (info?.expiresAt as number) > subject.clock(), "its expiry moved with the touch");
+      await store.delete(long);
+      assert.deepEqual(await listed(store, user), [touched], "a deleted session leaves the index at once");
+    },
+    "listByUser",
+  );
+
+  add(
+    "through an app: UserSessions lists a user's logins and signs out the others",
+    true,
+    async (subject) => {
+      const api = client(subject);
+      const user = freshUser();
+      const signIn = async (agent: string) =>
+        (await api.post("/account/login", { query: { user }, headers: { "user-agent": agent } })).cookie("lauren_session")?.value as string;
+      const laptop = await signIn("laptop");
+      const phone = await signIn("phone");
+      const list = await api.get("/account/sessions", { cookies: { lauren_session: laptop } });
+      const rows = (list.json() as { id: string; current: boolean; agent: string }[]).sort((a, b) => a.agent.localeCompare(b.agent));
+      assert.deepEqual(
+        rows.map((r) => [r.agent, r.current]),
+        [
+          ["laptop", true],
+          ["phone", false],
+        ],
+      );
+      assert.ok(
+        rows.every((r) => /^[A-Za-z0-9_-]{22}$/.test(r.id) && !laptop.startsWith(r.id)),
+        "ids are hashes, never the session id",
+      );
+      const ended = await api.post("/account/sessions/sign-out-others", { cookies: { lauren_session: laptop } });
+      assert.deepEqual(ended.json(), { ended: 1 });
+      assert.deepEqual((await me(api, phone)).json(), {}, "the other device is signed out");
+      assert.equal((await me(api, laptop)).json().user_id, user, "this one stays");
+    },
+    "listByUser",
+  );
+
+  add(
+    "subscribe: each listener hears every deletion of an existing session until it unsubscribes",
+    true,
+    async (subject) => {
+      const { store } = subject;
+      const subscribe = store.subscribe as NonNullable<SessionStore["subscribe"]>;
+      const first: SessionStoreEvent[] = [];
+      const second: SessionStoreEvent[] = [];
+      const stopFirst = subscribe.call(store, (event) => first.push(event));
+      const stopSecond = subscribe.call(store, (event) => second.push(event));
+      await subject.feedReady?.();
+      const [id, missing] = [store.newId(), store.newId()];
+      await store.save(id, { a: 1 }, opts(["a"], [], true));
+      await store.delete(id);
+      await eventually(() => first.length > 0 && second.length > 0, "both listeners heard the deletion");
+      await store.delete(missing);
+      stopFirst();
+      await subject.feedReady?.();
+      await store.save(id, { a: 1 }, opts(["a"], [], true));
+      await store.delete(id);
+      await eventually(() => second.length > 1, "the remaining listener heard the second deletion");
+      stopSecond();
+      assert.deepEqual(first, [{ type: "deleted", id }], "nothing after unsubscribing");
+      assert.deepEqual(
+        second,
+        [
+          { type: "deleted", id },
+          { type: "deleted", id },
+        ],
+        "deleting a missing session reports nothing",
+      );
+    },
+    "subscribe",
+  );
 
   return cases;
 }
