@@ -32,11 +32,16 @@ export class MissionLog {
   }
 }
 
+/** HQ's comms channel. BroadcastGroup is a plain class: subclass it to get an injectable room. */
+@injectable()
+export class CommsRoom extends BroadcastGroup {}
+
 const DispatchQuery = z.object({ hero: z.string().min(1).max(NAME_MAX) });
 
 @controller("/missions")
 export class MissionControlController {
   private readonly log = inject(MissionLog);
+  private readonly room = inject(CommsRoom);
 
   // A live feed: each yielded event reaches the client as soon as it is produced.
   @get("/feed", { summary: "Live status feed", produces: "text/event-stream" })
@@ -61,11 +66,13 @@ export class MissionControlController {
   missionLog() {
     return { dispatched: this.log.dispatched };
   }
-}
 
-/** HQ's comms channel. BroadcastGroup is a plain class: subclass it to get an injectable room. */
-@injectable()
-export class CommsRoom extends BroadcastGroup {}
+  // Listening in without a WebSocket: every chat on the "hq" channel, as it is sent.
+  @get("/comms", { summary: "Listen in on comms", produces: "text/event-stream" })
+  listenIn(): EventStream {
+    return new EventStream(this.room.listen("hq"), { keepAlive: 15_000 });
+  }
+}
 
 const ChatMessage = z.object({ text: z.string().max(500) });
 

@@ -7,7 +7,7 @@ import type { HeroConfig } from "./config.js";
 export interface SharedState {
   /** Merged into the session options: the Redis stores. */
   sessions: Partial<SessionOptions>;
-  /** Merged into the app options: CommsRoom's broadcasts reach every process. */
+  /** Merged into the app options: CommsRoom's broadcasts (comms sockets, the /missions/comms feed) reach every process. */
   app: Pick<LaurenOptions, "broadcast">;
   /** Closes the Redis connections; the app calls it at shutdown. */
   close(): Promise<void>;

@@ -8,6 +8,7 @@ import { describe, test } from "node:test";
 import { TestClient, WsTestClient } from "lauren/testing";
 import { buildApp } from "../src/main.js";
 import { CommsRoom } from "../src/mission-control.js";
+import { openSse } from "./sse-client.js";
 
 const FEED =
   "event: status\ndata: all quiet on sector 1\n\n" +
@@ -104,6 +105,29 @@ describe("Mission Control", { timeout: 20_000 }, () => {
       assert.equal(room.count("hq"), 1);
       volt.sendJson({ event: "chat", text: "anyone?" });
       assert.deepEqual(await volt.receiveJson(), { chat: "anyone?" });
+    } finally {
+      await client.close();
+      await app.shutdown();
+    }
+  });
+
+  test("GET /missions/comms streams every chat as it is sent, and leaves the channel when the listener hangs up", async () => {
+    const app = buildApp({ logger: false });
+    const { port } = await app.listen({ port: 0 });
+    const client = new WsTestClient(app);
+    const room = app.get(CommsRoom);
+    try {
+      const feed = await openSse(`http://127.0.0.1:${port}/missions/comms`);
+      assert.equal(feed.status, 200);
+      const volt = await client.connect("/comms");
+      volt.sendJson({ event: "chat", text: "assemble!" });
+      volt.sendJson({ event: "chat", text: "on my way" });
+      assert.equal(await feed.next(), '{"chat":"assemble!"}');
+      assert.equal(await feed.next(), '{"chat":"on my way"}');
+      assert.equal(room.listening("hq"), 1);
+      feed.close();
+      for (let i = 0; i < 100 && room.listening("hq") !== 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(room.listening("hq"), 0, "a listener who hangs up is no longer fed");
     } finally {
       await client.close();
       await app.shutdown();

@@ -62,7 +62,12 @@ export class PrivateRedis {
 
   static async start(): Promise<PrivateRedis> {
     const server = new PrivateRedis(await freePort());
-    await server.start();
+    try {
+      await server.start();
+    } catch (error) {
+      await server.dispose();
+      throw error;
+    }
     return server;
   }
 
@@ -80,7 +85,29 @@ export class PrivateRedis {
     const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.#dir];
     const child = spawn("redis-server", args, { stdio: "ignore" });
     this.#process = child;
-    await waitFor(() => ping(this.port, 200), `redis-server answers on port ${this.port}`);
+    // However the test process ends (a failed assertion, an uncaught error), the server goes with it.
+    const kill = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    };
+    process.once("exit", kill);
+    let failure: Error | null = null;
+    child.once("error", (error) => {
+      failure = new Error(`redis-server could not be started: ${error.message} (apt-get install redis-server)`);
+    });
+    child.once("exit", (code, signal) => {
+      process.removeListener("exit", kill);
+      failure ??= new Error(`redis-server on port ${this.port} exited (${code ?? signal})`);
+    });
+    try {
+      await waitFor(async () => {
+        if (failure !== null) throw failure;
+        return ping(this.port, 200);
+      }, `redis-server answers on port ${this.port}`);
+    } catch (error) {
+      kill();
+      this.#process = null;
+      throw error;
+    }
   }
 
   /** Stops the server: `SHUTDOWN SAVE` keeps the data for the next `start()`, as a restarted production Redis would. */
@@ -88,7 +115,7 @@ export class PrivateRedis {
     const child = this.#process;
     if (child === null) return;
     this.#process = null;
-    if (child.exitCode !== null) return;
+    if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     const socket = new Socket();
     socket.on("error", () => undefined);
@@ -99,12 +126,15 @@ export class PrivateRedis {
     socket.destroy();
   }
 
-  /** Stops the server and removes its directory. */
+  /** Stops the server and removes its directory (safe to call more than once, and after a failed start). */
   async dispose(): Promise<void> {
-    this.resume();
-    await this.stop();
-    if (this.#dir !== null) rmSync(this.#dir, { recursive: true, force: true });
-    this.#dir = null;
+    try {
+      this.resume();
+      await this.stop();
+    } finally {
+      if (this.#dir !== null) rmSync(this.#dir, { recursive: true, force: true });
+      this.#dir = null;
+    }
   }
 
   /** Freezes the server (SIGSTOP) so commands hang, as on a stuck Redis; `resume()` thaws it. */
