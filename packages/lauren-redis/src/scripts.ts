@@ -117,7 +117,7 @@ if filed and filed ~= user then
 end
 if user then
   redis.call('HSET', key, '\\0u', user, '\\0s', now)
-  file(ARGV[4] .. user, ARGV[5], ttl == '' and 'inf' or now + tonumber(ttl), ttl)
+  file(ARGV[4] .. user, ARGV[5], ttl == '' and 'inf' or redis.call('PEXPIRETIME', key), ttl)
 elseif filed then
   redis.call('HDEL', key, '\\0u', '\\0s')
 end
@@ -135,7 +135,7 @@ if redis.call('PEXPIRE', key, ARGV[1]) == 0 then return 0 end
 local user = redis.call('HGET', key, '\\0u')
 if user then
   redis.call('HSET', key, '\\0s', now)
-  file(ARGV[2] .. user, ARGV[3], now + tonumber(ARGV[1]), ARGV[1])
+  file(ARGV[2] .. user, ARGV[3], redis.call('PEXPIRETIME', key), ARGV[1])
 end
 return 1
 `);
