@@ -19,7 +19,7 @@ import { type CompressionPolicy, ownPolicy } from "../http/compress.js";
 import type { ContextRoute } from "../http/handler-context.js";
 import { compileSerializer, type Serialize } from "../http/serialize.js";
 import type { Logger } from "../logging/index.js";
-import { type ClassMeta, readMeta } from "../metadata/index.js";
+import { type ClassMeta, isDecorated, readMeta } from "../metadata/index.js";
 import { type CompiledModule, declaredScope } from "../modules/index.js";
 import { isResponseKind } from "../openapi/kinds.js";
 import { type Chain, compose } from "../pipeline/compose.js";
@@ -110,6 +110,7 @@ export function compileRoutes(input: RouteCompileInput): { router: Router<Compil
         if (isOtherController(meta)) continue;
         throw new InvalidModuleError(`${module.name} lists ${cls.name} as a controller, but it has no @controller("/prefix") decorator.`);
       }
+      refuseInheritedRole(module.name, cls, '@controller("/prefix")');
       // A request-scoped controller is built per request (its handlers are on the prototype);
       // a singleton one now, so its inject() calls are checked at start-up.
       const perRequest = (ctrl.options.scope ?? declaredScope(cls)) !== Scope.SINGLETON;
@@ -125,6 +126,19 @@ export function compileRoutes(input: RouteCompileInput): { router: Router<Compil
     }
   }
   return { router, routes };
+}
+
+/**
+ * An undecorated subclass of a controller would be served as a copy of its parent, at the
+ * parent's paths; being a controller is not inherited, so it must say so itself.
+ */
+export function refuseInheritedRole(moduleName: string, cls: Class<unknown>, decorator: string): void {
+  if (isDecorated(cls)) return;
+  const parent = Object.getPrototypeOf(cls) as { name?: string };
+  throw new InvalidModuleError(
+    `${moduleName} lists ${cls.name} as a controller, but only its parent ${parent.name ?? "class"} is decorated. ` +
+      `A subclass inherits routes, guards, middleware and handlers, not the role: add ${decorator} to ${cls.name}.`,
+  );
 }
 
 /** Controllers of other kinds (WebSocket gateways) are compiled elsewhere. */

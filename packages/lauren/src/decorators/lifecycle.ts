@@ -1,5 +1,5 @@
 import { DecoratorUsageError } from "../errors/index.js";
-import { metaFrom } from "../metadata/index.js";
+import { inheritKind, metaFrom } from "../metadata/index.js";
 import { POST_CONSTRUCT, PRE_DESTRUCT } from "./kinds.js";
 import { assertKind, type DecoratorMisuse } from "./usage.js";
 
@@ -21,9 +21,13 @@ function hookDecorator<Name extends string>(name: Name, kind: symbol): HookDecor
     if (context.static) throw new DecoratorUsageError(`@${name} cannot decorate a static method.`);
     const meta = metaFrom(context.metadata);
     const hooks = (meta.kinds.get(kind) as (string | symbol)[] | undefined) ?? [];
-    meta.kinds.set(kind, [...hooks, context.name]);
+    // A subclass re-marking a hook it overrides runs it once (its own version).
+    if (!hooks.includes(context.name)) meta.kinds.set(kind, [...hooks, context.name]);
   }) as HookDecorator<Name>;
 }
+
+// Hooks are methods: a subclass inherits its parent's, like the methods themselves.
+inheritKind(POST_CONSTRUCT, PRE_DESTRUCT);
 
 /** Runs the method at `app.startup()`, after the instance's dependencies ran theirs. */
 export const postConstruct = hookDecorator("postConstruct", POST_CONSTRUCT);

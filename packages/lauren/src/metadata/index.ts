@@ -2,6 +2,12 @@
  * Class metadata written by our decorators. Everything is kept on the class's standard
  * decorator metadata object under one private key, so reading it needs no reflection
  * library and subclasses inherit their parent's routes through the prototype chain.
+ *
+ * What a subclass inherits: its parent's methods' decorators (routes, message handlers,
+ * their guards, middleware…), the class's guards and `@setMetadata` values, and the class
+ * kinds registered with `inheritKind` (`@useMiddleware`, `@useInterceptors`,
+ * `@useExceptionHandlers`, lifecycle hooks). What says what a class *is* (`@controller`,
+ * `@injectable`, `@module`…) is not inherited: a subclass declares its own.
  */
 import { METADATA } from "./polyfill.js";
 
@@ -22,10 +28,19 @@ export interface ClassMeta {
   methods: Map<string | symbol, MethodMeta>;
 }
 
+/** Class kinds a subclass starts from (each a list); see `inheritKind`. */
+const inheritedKinds = new Set<symbol>();
+
+/** Makes a class-level kind, recorded as a list, pass on to subclasses (the parent's entries first). */
+export function inheritKind(...kinds: symbol[]): void {
+  for (const kind of kinds) inheritedKinds.add(kind);
+}
+
 function emptyClassMeta(parent: ClassMeta | undefined): ClassMeta {
   const meta: ClassMeta = { kinds: new Map(), guards: [], values: new Map(), methods: new Map() };
   if (parent !== undefined) {
     // Copy so that decorating a subclass never edits its parent's metadata.
+    for (const [kind, list] of parent.kinds) if (inheritedKinds.has(kind)) meta.kinds.set(kind, [...(list as unknown[])]);
     meta.guards.push(...parent.guards);
     for (const [k, v] of parent.values) meta.values.set(k, v);
     for (const [name, m] of parent.methods) {
@@ -57,6 +72,11 @@ export function methodMetaFrom(metadata: DecoratorMetadataObject | undefined, na
     meta.methods.set(name, method);
   }
   return method;
+}
+
+/** Whether the class carries decorators of its own (else what `readMeta` finds is its parent's). */
+export function isDecorated(target: unknown): boolean {
+  return typeof target === "function" && Object.hasOwn(target, METADATA);
 }
 
 /** Reads a class's metadata (own or inherited); undefined when the class was never decorated. */

@@ -10,7 +10,7 @@ import { StartupError } from "../errors/index.js";
 import type { RouteDescriptor } from "../guards/execution-context.js";
 import type { LaurenRequest } from "../http/request.js";
 import type { Logger } from "../logging/index.js";
-import { metaFrom, methodMetaFrom, readMeta } from "../metadata/index.js";
+import { inheritKind, metaFrom, methodMetaFrom, readMeta } from "../metadata/index.js";
 import type { CompiledModule } from "../modules/index.js";
 import type { WebSocketConnection } from "../realtime/ws/connection.js";
 
@@ -51,6 +51,8 @@ export class InvalidExceptionHandlerError extends StartupError {}
 
 export const EXCEPTION_HANDLER = Symbol("lauren.exceptionHandler");
 export const USE_EXCEPTION_HANDLERS = Symbol("lauren.useExceptionHandlers");
+// A subclass of a controller or gateway keeps its parent's, then adds its own.
+inheritKind(USE_EXCEPTION_HANDLERS);
 
 /** Marks a class with `catch(error, ctx)` as the handler for these error classes. */
 export function exceptionHandler(...classes: ErrorClass[]) {
@@ -74,11 +76,16 @@ export function onError<E>(classes: ErrorClass<E> | readonly ErrorClass<E>[], fn
   return { classes: list, fn: fn as ExceptionHandlerFn<never> };
 }
 
-/** Adds exception handlers to every route of a controller, or to one route. */
+/**
+ * Adds exception handlers to every route of a controller, or to one route. Between two
+ * handlers of the same class at one level the one listed first wins; decorators run bottom
+ * up and a subclass's run after its parent's, so each goes in front: the topmost decorator,
+ * and a subclass's over its parent's.
+ */
 export function useExceptionHandlers(...list: ExceptionHandlerLike[]) {
   return (_target: unknown, context: ClassDecoratorContext | ClassMethodDecoratorContext): void => {
     const kinds = context.kind === "class" ? metaFrom(context.metadata).kinds : methodMetaFrom(context.metadata, context.name).kinds;
-    kinds.set(USE_EXCEPTION_HANDLERS, [...((kinds.get(USE_EXCEPTION_HANDLERS) as ExceptionHandlerLike[] | undefined) ?? []), ...list]);
+    kinds.set(USE_EXCEPTION_HANDLERS, [...list, ...((kinds.get(USE_EXCEPTION_HANDLERS) as ExceptionHandlerLike[] | undefined) ?? [])]);
   };
 }
 

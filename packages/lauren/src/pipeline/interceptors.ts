@@ -8,7 +8,7 @@ import type { Container } from "../di/container.js";
 import type { Class } from "../di/token.js";
 import { StartupError } from "../errors/index.js";
 import type { ExecutionContext } from "../guards/execution-context.js";
-import { metaFrom, methodMetaFrom } from "../metadata/index.js";
+import { inheritKind, metaFrom, methodMetaFrom } from "../metadata/index.js";
 import type { CompiledModule } from "../modules/index.js";
 import { MiddlewareError } from "./compose.js";
 
@@ -25,6 +25,8 @@ export class InvalidInterceptorError extends StartupError {}
 
 export const INTERCEPTOR = Symbol("lauren.interceptor");
 export const USE_INTERCEPTORS = Symbol("lauren.useInterceptors");
+// A subclass of a controller or gateway keeps its parent's, then adds its own.
+inheritKind(USE_INTERCEPTORS);
 
 /** Marks a class as an interceptor; the container builds it once (it may `inject()`). */
 export function interceptor() {

@@ -9,7 +9,7 @@ import type { Container } from "../di/container.js";
 import type { Class } from "../di/token.js";
 import { StartupError } from "../errors/index.js";
 import type { HttpResponse } from "../http/reply.js";
-import { metaFrom, methodMetaFrom } from "../metadata/index.js";
+import { inheritKind, metaFrom, methodMetaFrom } from "../metadata/index.js";
 import type { CompiledModule } from "../modules/index.js";
 import type { MiddlewareContext } from "./context.js";
 import type { ResponseView } from "./response.js";
@@ -36,6 +36,8 @@ export class InvalidMiddlewareError extends StartupError {}
 
 export const MIDDLEWARE = Symbol("lauren.middleware");
 export const USE_MIDDLEWARE = Symbol("lauren.useMiddleware");
+// A subclass of a controller or gateway keeps its parent's, then adds its own.
+inheritKind(USE_MIDDLEWARE);
 
 /** Marks a class as middleware; the container builds it once (it may `inject()`). */
 export function middleware() {

@@ -4,6 +4,7 @@
  * nothing looks at decorator metadata after start-up.
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { refuseInheritedRole } from "../../app/compile-routes.js";
 import type { Container } from "../../di/container.js";
 import type { Class } from "../../di/token.js";
 import { ConfigurationError, InvalidModuleError } from "../../errors/index.js";
@@ -88,6 +89,7 @@ export function compileGateways(input: GatewayCompileInput): { router: Router<Co
       const meta = readMeta(cls);
       const ws = meta?.kinds.get(WS_CONTROLLER) as WsControllerMeta | undefined;
       if (meta === undefined || ws === undefined) continue;
+      refuseInheritedRole(module.name, cls, '@wsController("/path")');
       const gateway = compileGateway(input, module, cls, meta, ws, guards);
       router.add("GET", gateway.path, gateway, (g) => g.label, gateway.label);
       // Build one instance now, so a wrong inject() fails at start-up, not on the first connection.
