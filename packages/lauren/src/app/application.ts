@@ -19,6 +19,7 @@ import {
 import type { EventBus } from "../events/index.js";
 import { writeRawError } from "../http/raw-error.js";
 import { deferContinue } from "../http/request.js";
+import { LaurenServerResponse } from "../http/server-response.js";
 import type { CompiledModule } from "../modules/index.js";
 import type { SessionEngine } from "../sessions/index.js";
 import type { CompiledRoute } from "./compile-routes.js";
@@ -177,7 +178,9 @@ export class LaurenApplication {
     if (this.#stopping !== null) throw new LifecycleError("listen() after shutdown(): build a new app to serve again.");
     if (this.#server !== null) throw new LifecycleError("listen() was already called; an app serves one server.");
     const host = options.host ?? "127.0.0.1";
-    const server = createServer({
+    const server: Server = createServer({
+      // Its writeHead merges the prelude's default headers; typed as node's own, which it extends.
+      ServerResponse: LaurenServerResponse as typeof ServerResponse,
       maxHeaderSize: SERVER_LIMITS.maxHeaderSize,
       connectionsCheckingInterval: SERVER_LIMITS.connectionsCheckingInterval,
     });

@@ -19,6 +19,7 @@ import { HttpResponse, Reply, type ResponseEnv } from "../http/reply.js";
 import { ClientAbortedError, LaurenRequest } from "../http/request.js";
 import { writeValue } from "../http/result.js";
 import { type SetCookie, writeBody } from "../http/send.js";
+import { setDefaultHeaders } from "../http/server-response.js";
 import type { BackgroundTasks } from "../http/tasks.js";
 import { type Logger, withFields } from "../logging/index.js";
 import { admit } from "../pipeline/admission.js";
@@ -26,6 +27,7 @@ import type { Chain } from "../pipeline/compose.js";
 import { Exchange } from "../pipeline/context.js";
 import { type ErrorContext, type ExceptionHandlerTable, findExceptionHandler } from "../pipeline/exception-handlers.js";
 import { runInterceptors } from "../pipeline/interceptors.js";
+import type { Prelude, PreludeResult } from "../pipeline/prelude.js";
 import { type ErrorWriter, errorWriter } from "../pipeline/problem.js";
 import { PendingResponse } from "../pipeline/response.js";
 import { EventStream } from "../realtime/sse/event-stream.js";
@@ -45,6 +47,8 @@ export interface DispatchDeps {
   options: ResolvedOptions;
   /** Global middleware compiled into one function, or null. */
   middleware?: Chain | null;
+  /** The leading header-only global middleware (request id, security headers), run without the onion; or null. */
+  prelude?: Prelude | null;
   /** The app's exception handlers (for errors before routing), or null. */
   exceptionHandlers?: ExceptionHandlerTable | null;
   events?: EventBus | null;
@@ -69,6 +73,7 @@ export class Dispatcher {
 
   readonly #env: ResponseEnv;
   readonly #global: Chain | null;
+  readonly #prelude: Prelude | null;
   readonly #globalHandlers: ExceptionHandlerTable | null;
   readonly #writeError: ErrorWriter;
   readonly #events: EventBus | null;
@@ -79,6 +84,7 @@ export class Dispatcher {
     this.#env = { signal: this.shutdown.signal, logger: deps.logger };
     this.#router = deps.router;
     this.#global = deps.middleware ?? null;
+    this.#prelude = deps.prelude ?? null;
     this.#globalHandlers = deps.exceptionHandlers ?? null;
     this.#writeError = errorWriter(deps.options.errorFormat ?? "envelope");
     this.#events = deps.events ?? null;
@@ -87,7 +93,9 @@ export class Dispatcher {
 
   /** node:http request listener. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const pre = this.#prelude === null ? null : this.#prelude(req);
     if (this.draining) {
+      if (pre !== null) setDefaultHeaders(res, pre.headers);
       const err = new ServiceUnavailableError("server is shutting down", {}, { headers: { connection: "close", "retry-after": "1" } });
       this.#writeError(res, err, null, null);
       return;
@@ -98,9 +106,11 @@ export class Dispatcher {
     const rawQuery = q === -1 ? "" : url.slice(q + 1);
     const start = this.#logRequests || this.#events?.has("request") === true ? performance.now() : -1;
     if (this.#global !== null) {
-      this.#track(res, this.#throughMiddleware(req, res, path, rawQuery, start));
+      this.#track(res, this.#throughMiddleware(req, res, path, rawQuery, start, pre));
       return;
     }
+    if (pre !== null) setDefaultHeaders(res, pre.headers);
+    const reqId = pre === null ? null : pre.id;
     const method = req.method ?? "GET";
     let found = this.#router.lookup(method, path);
     if (found === null && method === "HEAD") found = this.#router.lookup("GET", path);
@@ -110,15 +120,16 @@ export class Dispatcher {
         this.#track(
           res,
           refusal.then(() => {
-            if (start !== -1) this.#finished(req, res, path, null, null, start);
+            if (start !== -1) this.#finished(req, res, path, null, reqId, start);
             return undefined;
           }),
         );
-      } else if (start !== -1) this.#finished(req, res, path, null, null, start);
+      } else if (start !== -1) this.#finished(req, res, path, null, reqId, start);
       return;
     }
     const { options } = this.#deps;
     const request = new LaurenRequest(req, path, rawQuery, options.maxBodySize, options.trustProxy);
+    if (reqId !== null) request.id = reqId;
     let running = this.#run(found.route, res, found.params, request, null);
     if (start !== -1) running = running.finally(() => this.#finished(req, res, path, found.route, request.id, start));
     this.#track(res, running);
@@ -131,10 +142,21 @@ export class Dispatcher {
   }
 
   /** Global middleware around routing: it sees every request, 404s and preflights included. */
-  async #throughMiddleware(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string, start: number): Promise<Tasks> {
+  async #throughMiddleware(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    rawQuery: string,
+    start: number,
+    pre: PreludeResult | null,
+  ): Promise<Tasks> {
     const { options } = this.#deps;
     const request = new LaurenRequest(req, path, rawQuery, options.maxBodySize, options.trustProxy);
     const ex = new Exchange(request, new PendingResponse(res), this.#env, options.trustProxy, this.#routeFor);
+    if (pre !== null) {
+      if (pre.id !== null) request.id = pre.id;
+      ex.response.addDefaults(pre.headers);
+    }
     let tasks: Tasks;
     let matched: CompiledRoute | null = null;
     const inner = async (): Promise<void> => {
@@ -332,7 +354,8 @@ export class Dispatcher {
       if (route.crossOrigin !== null) route.crossOrigin.check(req.headers);
       if (route.sessions || route.guards !== null) {
         const csrf = route.csrf;
-        session = await admit(route, ctx, sessions, req.headers.cookie, csrf === null ? null : (loaded) => csrf.verify(request, loaded));
+        const admitted = admit(route, ctx, sessions, req.headers.cookie, csrf === null ? null : (loaded) => csrf.verify(request, loaded));
+        session = admitted instanceof Promise ? await admitted : admitted;
       }
       // Validators and the session commit are usually synchronous: await only real promises,
       // since each needless await costs a trip through the microtask queue.

@@ -20,6 +20,7 @@ import { compose } from "../pipeline/compose.js";
 import { compileExceptionHandlers } from "../pipeline/exception-handlers.js";
 import { compileInterceptors } from "../pipeline/interceptors.js";
 import { compileMiddleware } from "../pipeline/middleware.js";
+import { splitPrelude } from "../pipeline/prelude.js";
 import { attachBroadcastAdapter, installWebSockets } from "../realtime/index.js";
 import { RevocationStore, SessionEngine, UserSessions } from "../sessions/index.js";
 import { staticMounts } from "../static/index.js";
@@ -127,6 +128,8 @@ function assemble(build: Build): LaurenApplication {
   const root = modules[modules.length - 1] as CompiledModule;
   // --- pipeline: global middleware, interceptors and exception handlers, compiled once ---
   const middleware = compileMiddleware(options.middleware ?? [], container, root, "the middleware option");
+  // requestId() and securityHeaders() at the front run as a synchronous prelude; the rest stays an onion.
+  const { prelude, rest: onion } = splitPrelude(middleware, resolved.trustProxy);
   const globalInterceptors = compileInterceptors(options.interceptors ?? [], container, root, "the interceptors option");
   const globalExceptionHandlers = compileExceptionHandlers(
     options.exceptionHandlers ?? [],
@@ -161,7 +164,8 @@ function assemble(build: Build): LaurenApplication {
     container,
     logger,
     options: resolved,
-    middleware: middleware.length === 0 ? null : compose(middleware),
+    middleware: onion.length === 0 ? null : compose(onion),
+    prelude,
     exceptionHandlers: globalExceptionHandlers.length === 0 ? null : [globalExceptionHandlers],
     events,
     staticFiles: staticMounts(options.staticFiles, modules, resolved.compression),

@@ -3,6 +3,7 @@
  * made per request that runs middleware (global, controller or route); the handler's
  * `ctx.state` is the same bag, so middleware can hand values to guards and handlers.
  */
+import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { RouteDescriptor } from "../guards/execution-context.js";
 import type { ResponseEnv } from "../http/reply.js";
@@ -27,6 +28,15 @@ export interface MiddlewareContext {
   readonly secure: boolean;
   /** The route that would serve this path with `method` (GET, POST…), or null; for per-route policies. */
   routeFor(method: string): RouteDescriptor | null;
+}
+
+/** Whether the client reached the app over TLS: directly, or per `X-Forwarded-Proto` when proxies are trusted. */
+export function isSecure(req: IncomingMessage, trustProxy: number): boolean {
+  if ((req.socket as TLSSocket | undefined)?.encrypted === true) return true;
+  if (trustProxy === 0) return false;
+  const proto = req.headers["x-forwarded-proto"];
+  const first = Array.isArray(proto) ? proto[0] : proto;
+  return first !== undefined && first.split(",")[0]?.trim().toLowerCase() === "https";
 }
 
 export type RouteFinder = (method: string, path: string) => RouteDescriptor | null;
@@ -83,10 +93,7 @@ export class Exchange implements MiddlewareContext {
   }
 
   get secure(): boolean {
-    if ((this.request.raw.socket as TLSSocket | undefined)?.encrypted === true) return true;
-    if (this.#trustProxy === 0) return false;
-    const proto = this.request.header("x-forwarded-proto");
-    return proto !== undefined && proto.split(",")[0]?.trim().toLowerCase() === "https";
+    return isSecure(this.request.raw, this.#trustProxy);
   }
 
   routeFor(method: string): RouteDescriptor | null {

@@ -5,8 +5,9 @@
  * `trustProxy`), because HSTS on plain HTTP is ignored by browsers and misleading.
  */
 import { ConfigurationError } from "../../errors/index.js";
-import type { MiddlewareContext } from "../context.js";
+import { isSecure, type MiddlewareContext } from "../context.js";
 import type { MiddlewareFn } from "../middleware.js";
+import { withHeaderStep } from "../prelude.js";
 import type { PendingResponse } from "../response.js";
 
 export interface HstsOptions {
@@ -56,10 +57,18 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
   const plain = [...headers].flat();
   const hsts = hstsValue(options.hsts);
   const secure = hsts === null ? plain : [...plain, "strict-transport-security", hsts];
-  return function securityHeaders(ctx: MiddlewareContext, next) {
+  const fn: MiddlewareFn = function securityHeaders(ctx: MiddlewareContext, next) {
     (ctx.response as PendingResponse).addDefaults(hsts !== null && ctx.secure ? secure : plain);
     return next();
   };
+  return withHeaderStep(fn, {
+    names: secure.filter((_, i) => i % 2 === 0),
+    apply(req, trustProxy, out) {
+      const list = hsts !== null && isSecure(req, trustProxy) ? secure : plain;
+      for (let i = 0; i < list.length; i++) out.push(list[i] as string);
+      return null;
+    },
+  });
 }
 
 function hstsValue(options: HstsOptions | false | undefined): string | null {
