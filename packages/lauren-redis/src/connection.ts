@@ -119,7 +119,7 @@ export class RedisConnection {
   /** Removes a listener given to `subscribe`. */
   unsubscribe(channel: string, listener: (message: string) => void): void {
     if (this.#subscriber === null) return;
-    this.#enqueue((sub) => (sub.isReady ? sub.unsubscribe(channel, listener) : undefined));
+    this.#enqueue((sub) => sub.unsubscribe(channel, listener));
   }
 
   /** Resolves once every `subscribe`/`unsubscribe` asked for so far is in place (for start-up and tests). */
@@ -131,8 +131,12 @@ export class RedisConnection {
     } while (last !== this.#subscriptions);
   }
 
-  /** Runs pub/sub changes one after the other, on the subscriber client (connected on first use). */
-  #enqueue(change: (sub: RedisClient) => Promise<void> | undefined): void {
+  /**
+   * Runs pub/sub changes one after the other, on the subscriber client (connected on first
+   * use). node-redis queues pub/sub changes made while it reconnects (the offline queue it
+   * has off is for other commands) and applies them once it is back.
+   */
+  #enqueue(change: (sub: RedisClient) => Promise<void>): void {
     if (this.#closed) return;
     if (this.#subscriber === null) {
       const sub = this.duplicate("subscriptions");

@@ -111,4 +111,27 @@ describe("Redis failures", { skip: needsRedisServer, timeout: 60_000 }, () => {
     await waitFor(async () => (await me(cookie)).status === 200, "the app answers again once Redis thaws", 5000);
     assert.deepEqual((await me(cookie)).json(), { identified: true, hero_id: 1 });
   });
+
+  test("a change feed subscribed while Redis is away hears the changes made once it is back", async () => {
+    const sessions = new RedisSessionStore(redis);
+    const deleted: string[] = [];
+    const stopFirst = sessions.subscribe((event) => deleted.push(event.id));
+    await redis.subscriptionsReady();
+    await server.stop();
+    await waitFor(() => redis.down, "the client noticed");
+    const revoked: string[] = [];
+    const stopSecond = new RedisRevocationStore(redis).subscribe((event) => revoked.push(event.type === "user" ? event.userId : ""));
+    await server.start();
+    await waitFor(async () => !redis.down, "the client reconnected", 5000);
+    await redis.subscriptionsReady();
+    await new RedisRevocationStore(redis).revokeUser("ada");
+    const id = sessions.newId();
+    await sessions.save(id, {}, { ttl: 60, changed: [], deleted: [], minted: true });
+    await sessions.delete(id);
+    await waitFor(() => revoked.length > 0 && deleted.length > 0, "both feeds heard", 5000);
+    assert.deepEqual(revoked, ["ada"]);
+    assert.deepEqual(deleted, [id]);
+    stopFirst();
+    stopSecond();
+  });
 });
