@@ -1,7 +1,8 @@
 // Writes docs/benchmarks.md and docs/benchmarks.svg from a run's results, keeping the
 // hand-written profile notes between the markers in benchmarks.md.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { BASELINE } from "./summary.mjs";
 
 const NOTES_START = "<!-- profile-notes:start -->";
@@ -46,6 +47,8 @@ function profileNotes(/** @type {string} */ mdPath) {
 
 const us = (/** @type {number | null | undefined} */ n) => (n == null ? "—" : n >= 100 ? String(Math.round(n)) : n.toFixed(1));
 const x2 = (/** @type {number | null | undefined} */ n) => (n == null ? "—" : `${n.toFixed(2)}×`);
+/** A cost found by difference between medians: below zero it is lost in the noise. */
+const byDifference = (/** @type {number | null} */ n) => (n == null ? "—" : n < 0 ? "≈ 0 (within the noise)" : ms(n));
 const kib = (/** @type {number | null | undefined} */ b) => (b == null ? "—" : `${(b / 1024).toFixed(1)} KiB`);
 
 /**
@@ -107,6 +110,19 @@ export function renderMarkdown(results, notes = NOTES_PLACEHOLDER) {
   const ranHttp = o.rounds > 0 && (o.parts ?? ["http"]).includes("http") && results.cells.length > 0;
   /** Servers with at least one cell, in table order. */
   const measured = servers.filter((/** @type {string} */ n) => table[n] && Object.keys(table[n]).length > 0);
+  /** A server × scenario table: `cell` fills the cells that ran, the others stay empty. */
+  const grid = (/** @type {(c: any) => string} */ cell, title = (/** @type {any} */ s) => `(${s.id})`) => [
+    head(["server", ...scenarios.map(title)]),
+    ...measured.map((/** @type {string} */ name) =>
+      row([
+        `\`${name}\``,
+        ...scenarios.map((/** @type {any} */ s) => {
+          const c = table[name]?.[s.id];
+          return c ? cell(c) : "";
+        }),
+      ]),
+    ),
+  ];
 
   out.push(
     "# Benchmarks",
@@ -141,21 +157,15 @@ export function renderMarkdown(results, notes = NOTES_PLACEHOLDER) {
       "then the spread (min–max over rounds). (g) is measured over a fixed number of requests",
       `(${int(o.fixedRequests)}), the others over ${o.duration} s windows. (s) and (u) have no hand-written server: their ratio is to Fastify.`,
       "",
-      head(["server", ...scenarios.map((/** @type {any} */ s) => `(${s.id}) ${s.title}<br>${s.short}`)]),
+      ...grid(
+        (c) => {
+          if (c.cpuUs == null) return `—${flags(c)}`;
+          const spread = c.rounds > 1 ? `<br>${us(c.cpuUsMin)}–${us(c.cpuUsMax)}` : "";
+          return `**${us(c.cpuUs)}** (${x2(c.cpuRatio)})${flags(c)}${spread}`;
+        },
+        (s) => `(${s.id}) ${s.title}<br>${s.short}`,
+      ),
     );
-    for (const name of measured) {
-      out.push(
-        row([
-          `\`${name}\``,
-          ...scenarios.map((/** @type {any} */ s) => {
-            const c = table[name]?.[s.id];
-            if (!c || c.cpuUs == null) return c ? `—${flags(c)}` : "";
-            const spread = c.rounds > 1 ? `<br>${us(c.cpuUsMin)}–${us(c.cpuUsMax)}` : "";
-            return `**${us(c.cpuUs)}** (${x2(c.cpuRatio)})${flags(c)}${spread}`;
-          }),
-        ]),
-      );
-    }
     out.push(
       "",
       "⚠ = errors, non-2xx answers or a failed pre-/post-check in some round (listed below);",
@@ -165,20 +175,8 @@ export function renderMarkdown(results, notes = NOTES_PLACEHOLDER) {
       "",
       `Median over rounds, ${o.connections} connections; in brackets the ratio to the baseline in the same scenario (higher is better).`,
       "",
-      head(["server", ...scenarios.map((/** @type {any} */ s) => `(${s.id})`)]),
+      ...grid((c) => `${int(c.rps)} (${x2(c.ratio)})${flags(c)}`),
     );
-    for (const name of measured) {
-      out.push(
-        row([
-          `\`${name}\``,
-          ...scenarios.map((/** @type {any} */ s) => {
-            const c = table[name]?.[s.id];
-            if (!c) return "";
-            return `${int(c.rps)} (${x2(c.ratio)})${flags(c)}`;
-          }),
-        ]),
-      );
-    }
     out.push("");
     const ran = (/** @type {string} */ name, /** @type {string} */ id) => table[name]?.[id] !== undefined;
     if (ran("lauren-cookie", "e"))
@@ -200,7 +198,8 @@ export function renderMarkdown(results, notes = NOTES_PLACEHOLDER) {
       "with at most 8 in flight (a message is done when every client has it); the clients run in the",
       `harness process. Median over ${fanout.rounds} round(s). Deliveries per second (spread), ratio to the hand-written`,
       "loop; delivery latency from send to receipt (it includes waiting behind the messages in flight);",
-      "the server's CPU per delivery and its ratio to the loop.",
+      "the server's CPU per delivery and its ratio to the loop. When the clients are the bottleneck (every",
+      "server near the same deliveries/s), the CPU per delivery is the figure that tells the servers apart.",
       "",
       head(["", "server", "deliveries/s", "ratio", "p50 / p99 ms", "server CPU µs per delivery", "what"]),
     );
@@ -250,8 +249,8 @@ export function renderMarkdown(results, notes = NOTES_PLACEHOLDER) {
         row(['`import("lauren")`', ms(f.importLauren)]),
         row(["Hero HQ's module graph (controllers, zod schemas, @lauren/redis)", ms(f.importApp)]),
         row(["`LaurenFactory.create()`: modules, DI, route compile, OpenAPI, docs UI", ms(f.create)]),
-        row(["… of which the OpenAPI document", ms(doc)]),
-        row(["… of which the docs UI (page and assets)", ms(docs)]),
+        row(["… of which the OpenAPI document", byDifference(doc)]),
+        row(["… of which the docs UI (page and assets)", byDifference(docs)]),
         row(["`listen()`", ms(f.listen)]),
         row(["first `GET /heroes/`", ms(f.firstRequest)]),
       );
@@ -313,19 +312,8 @@ export function renderMarkdown(results, notes = NOTES_PLACEHOLDER) {
       "",
       `p50 / p99 in milliseconds (autocannon's percentiles, 1 ms resolution, median over rounds), at ${o.connections} connections.`,
       "",
-      head(["server", ...scenarios.map((/** @type {any} */ s) => `(${s.id})`)]),
+      ...grid((c) => `${ms(c.p50)} / ${ms(c.p99)}`),
     );
-    for (const name of measured) {
-      out.push(
-        row([
-          `\`${name}\``,
-          ...scenarios.map((/** @type {any} */ s) => {
-            const c = table[name]?.[s.id];
-            return c ? `${ms(c.p50)} / ${ms(c.p99)}` : "";
-          }),
-        ]),
-      );
-    }
     out.push(
       "",
       "## CPU during the measured window",
@@ -333,19 +321,8 @@ export function renderMarkdown(results, notes = NOTES_PLACEHOLDER) {
       "Cores used by the server process / by everything else on the machine (other sessions' work and the",
       "kernel's loopback networking; the load generator is not counted), median over rounds.",
       "",
-      head(["server", ...scenarios.map((/** @type {any} */ s) => `(${s.id})`)]),
+      ...grid((c) => (c.serverCpu != null ? `${c.serverCpu.toFixed(2)} / ${c.otherCpu?.toFixed(2)}` : "")),
     );
-    for (const name of measured) {
-      out.push(
-        row([
-          `\`${name}\``,
-          ...scenarios.map((/** @type {any} */ s) => {
-            const c = table[name]?.[s.id];
-            return c && c.serverCpu != null ? `${c.serverCpu.toFixed(2)} / ${c.otherCpu?.toFixed(2)}` : "";
-          }),
-        ]),
-      );
-    }
     const rssRows = servers.filter((/** @type {string} */ n) => rss[n]);
     if (rssRows.length > 0) {
       out.push(
@@ -518,9 +495,12 @@ export function renderSvg(results) {
         .filter((/** @type {any} */ v) => v.ratio != null),
     }))
     .filter((/** @type {any} */ g) => g.values.length > 0);
-  const maxRatio = Math.max(1, ...groups.flatMap((/** @type {any} */ g) => g.values.map((/** @type {any} */ v) => v.ratio)));
+  // Express costs many times the baseline; the axis stops at CAP so the gaps near 1 stay visible,
+  // and a taller bar is cut at the top with its ratio written on it.
+  const CAP = 4;
+  const maxRatio = Math.min(CAP, Math.max(1, ...groups.flatMap((/** @type {any} */ g) => g.values.map((/** @type {any} */ v) => v.ratio))));
   const step = maxRatio > 2.2 ? 0.5 : 0.2;
-  const yMax = Math.ceil((maxRatio * 1.2) / step) * step;
+  const yMax = maxRatio >= CAP ? CAP : Math.ceil((maxRatio * 1.2) / step) * step;
   const y = (/** @type {number} */ v) => top + plotH - (v / yMax) * plotH;
   const o = meta.options;
   const sub = `server CPU time per request, median of ${o.rounds} round(s), ${o.connections} connections · ${meta.date.slice(0, 10)} · ${meta.machine.cores} cores · node ${meta.machine.node}`;
@@ -573,13 +553,16 @@ export function renderSvg(results) {
     const x0 = cx - (barW * g.values.length) / 2;
     g.values.forEach((/** @type {any} */ v, /** @type {number} */ bi) => {
       const x = x0 + bi * barW;
-      const yy = y(v.ratio);
+      const cut = v.ratio > yMax;
+      const yy = y(Math.min(v.ratio, yMax));
       el.push(
         `<rect x="${(x + 1).toFixed(1)}" y="${yy.toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(top + plotH - yy).toFixed(1)}" fill="${colour[v.name]}"><title>${esc(v.name)} (${g.s.id}): ${us(v.us)} µs per request, ${v.ratio.toFixed(2)}× the baseline</title></rect>`,
       );
       const lx = (x + barW / 2 + 3).toFixed(1);
       el.push(
-        `<text x="${lx}" y="${(yy - 4).toFixed(1)}" font-size="10" transform="rotate(-90 ${lx} ${(yy - 4).toFixed(1)})" fill="#222">${us(v.us)}</text>`,
+        cut
+          ? `<text x="${lx}" y="${(yy + 4).toFixed(1)}" font-size="10" text-anchor="end" transform="rotate(-90 ${lx} ${(yy + 4).toFixed(1)})" fill="#fff">${us(v.us)} · ${v.ratio.toFixed(1)}×</text>`
+          : `<text x="${lx}" y="${(yy - 4).toFixed(1)}" font-size="10" transform="rotate(-90 ${lx} ${(yy - 4).toFixed(1)})" fill="#222">${us(v.us)}</text>`,
       );
     });
     el.push(
@@ -613,4 +596,11 @@ export function writeReport(results, docsDir) {
   writeFileSync(svgPath, renderSvg(results));
   writeFileSync(mdPath, md);
   return ["docs/benchmarks.md", "docs/benchmarks.svg"];
+}
+
+// `node bench/report.mjs`: rewrites the page and the chart from the last run's raw results.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+  const results = JSON.parse(readFileSync(join(root, "bench", ".bench-results", "latest.json"), "utf8"));
+  console.log(`wrote ${writeReport(results, join(root, "docs")).join(", ")} from bench/.bench-results/latest.json`);
 }
