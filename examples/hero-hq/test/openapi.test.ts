@@ -102,7 +102,7 @@ describe("Hero HQ's OpenAPI document", () => {
     assert.deepEqual(recruit.requestBody?.content["application/json"]?.schema, { $ref: "#/components/schemas/CreateHero" });
     assert.deepEqual(recruit.responses["201"]?.content?.["application/json"]?.schema, { $ref: "#/components/schemas/HeroOut" });
     assert.equal(recruit.responses["200"], undefined);
-    assert.deepEqual(errorCodes(recruit, "403"), ["villain_detected", "forbidden"]);
+    assert.deepEqual(errorCodes(recruit, "403"), ["villain_detected", "forbidden", "cross_origin_request"]);
     assert.deepEqual(errorCodes(recruit, "422"), ["extractor_error", "extractor_field_error"]);
   });
 
@@ -135,6 +135,12 @@ describe("Hero HQ's OpenAPI document", () => {
     assert.deepEqual(login.requestBody?.content["application/json"]?.schema, { $ref: "#/components/schemas/LoginBody" });
     assert.deepEqual(errorCodes(login, "401"), ["unauthorized"]);
     assert.deepEqual(errorCodes(login, "503"), ["session_store_unavailable"]);
+  });
+
+  test("login and logout document the cross-site refusal (403 cross_origin_request); whoami, a GET, does not", () => {
+    assert.deepEqual(errorCodes(op("/me/login", "post"), "403"), ["cross_origin_request"]);
+    assert.deepEqual(errorCodes(op("/me/logout", "post"), "403"), ["cross_origin_request"]);
+    assert.equal(op("/me/", "get").responses["403"], undefined);
   });
 
   test("the models are named components, next to the shared error envelope", () => {

@@ -14,7 +14,7 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from "../errors/index.js";
-import { SessionStoreUnavailableError } from "../sessions/index.js";
+import { CrossOriginRequestError, CsrfTokenError, SessionStoreUnavailableError } from "../sessions/index.js";
 import type { StandardSchemaV1 } from "../validation/index.js";
 import { isResponseKind, type ResponseKind } from "./kinds.js";
 import { COMPONENTS, type SchemaLabel, type SchemaRegistry } from "./schema.js";
@@ -76,6 +76,9 @@ export function errorClasses(route: CompiledRoute): HttpErrorClass[] {
   if (route.cookies !== null) out.push(ExtractorFieldError);
   if (route.body !== null || route.form !== null)
     out.push(ExtractorError, ExtractorFieldError, PayloadTooLargeError, UnsupportedMediaTypeError);
+  // Unsafe session routes: the cross-origin check and, when turned on, the synchronizer token.
+  if (route.crossOrigin !== null) out.push(CrossOriginRequestError);
+  if (route.csrf !== null) out.push(CsrfTokenError);
   if (route.sessions) out.push(SessionStoreUnavailableError);
   return out;
 }

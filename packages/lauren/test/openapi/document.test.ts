@@ -157,7 +157,7 @@ describe("the OpenAPI document", () => {
 
     const create = op("/gadgets/", "post");
     assert.deepEqual(Object.keys(create.responses), ["201", "403", "409", "413", "415", "422", "429", "503"]);
-    assert.deepEqual(codes(create, "403"), ["forbidden"]);
+    assert.deepEqual(codes(create, "403"), ["forbidden", "cross_origin_request"], "an unsafe session route");
     assert.deepEqual(codes(create, "409"), ["conflict"]);
     assert.deepEqual(codes(create, "429"), ["quota_exceeded"], "from ApiKeyGuard.raises");
     assert.deepEqual(codes(create, "413"), ["request_body_too_large"]);
@@ -166,7 +166,7 @@ describe("the OpenAPI document", () => {
 
     const scrap = op("/gadgets/{gadgetId}", "delete");
     assert.deepEqual(codes(scrap, "503"), ["maintenance", "session_store_unavailable"], "an instance guard's class raises too");
-    assert.deepEqual(codes(scrap, "403"), ["forbidden"]);
+    assert.deepEqual(codes(scrap, "403"), ["forbidden", "cross_origin_request"]);
   });
 
   test("a global guard's errors are documented on every route", () => {
