@@ -6,14 +6,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { LaurenRequest } from "../http/request.js";
 import { CsrfTokenError } from "./cross-origin.js";
-import { randomToken } from "./random.js";
-
-/** The session key holding the token; visible in `keys()`/`toJSON()` once a token was made. */
-export const CSRF_SESSION_KEY = "_csrf_token";
-
-export function newCsrfToken(): string {
-  return randomToken(32);
-}
+import { CSRF_SESSION_KEY, coreOfSession } from "./session.js";
 
 const FORM = "application/x-www-form-urlencoded";
 
@@ -27,8 +20,9 @@ export class CsrfTokenCheck {
   }
 
   /** Throws `CsrfTokenError` unless the request echoes the session's token; async only for a form body. */
-  verify(request: LaurenRequest, session: { get(key: never): unknown }): void | Promise<void> {
-    const expected = session.get(CSRF_SESSION_KEY as never);
+  verify(request: LaurenRequest, session: object): void | Promise<void> {
+    // Read past the public view, which hides Lauren's internal keys.
+    const expected = coreOfSession(session).data?.get(CSRF_SESSION_KEY);
     const sent = request.raw.headers[this.#header];
     if (typeof sent === "string") return check(sent, expected, `the ${this.#header} header`);
     const type = request.raw.headers["content-type"];

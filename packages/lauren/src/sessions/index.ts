@@ -11,7 +11,7 @@ export {
   type CsrfTokenOptions,
   SAFE_METHODS,
 } from "./cross-origin.js";
-export { CSRF_SESSION_KEY, CsrfTokenCheck } from "./csrf.js";
+export { CsrfTokenCheck } from "./csrf.js";
 export { SessionEngine } from "./engine.js";
 export {
   SessionConfigError,
@@ -28,7 +28,7 @@ export {
   type RevokeUserOptions,
 } from "./revocation.js";
 export { JsonSessionSerializer, type SessionSerializer } from "./serializer.js";
-export { Session } from "./session.js";
+export { CSRF_SESSION_KEY, Session } from "./session.js";
 export { type SecretInput, Signer, signValue, verifySignedValue } from "./signer.js";
 export {
   type SaveOptions,

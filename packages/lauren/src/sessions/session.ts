@@ -4,8 +4,9 @@
  * field is set in the constructor so all sessions share one shape, and the map and the
  * change sets are allocated only on first write, keeping anonymous reads cheap.
  */
-import { CSRF_SESSION_KEY, newCsrfToken } from "./csrf.js";
+import { CREATED_KEY } from "./lifetime.js";
 import { fromMap, isPlainObject, setOwn, toMap } from "./plain-object.js";
+import { randomToken } from "./random.js";
 import { newSessionId } from "./store.js";
 
 interface IdMinter {
@@ -14,6 +15,43 @@ interface IdMinter {
 
 /** The session key holding flash values. */
 export const FLASH_KEY = "_flash";
+/** The session key holding the synchronizer token (`csrfToken()`). */
+export const CSRF_SESSION_KEY = "_csrf_token";
+
+/**
+ * Keys Lauren keeps in the session for its own features (flash values, the CSRF token, the
+ * creation time). They are stored and saved like any key, so they work with every store,
+ * but the public view (`get`, `has`, `keys`, `entries`, `size`, `toJSON`) leaves them out
+ * and `set`/`delete` refuse them: app code can neither see nor corrupt them.
+ */
+export const INTERNAL_KEYS: ReadonlySet<string> = new Set([FLASH_KEY, CSRF_SESSION_KEY, CREATED_KEY]);
+
+/** Cheap first test: every internal key starts with "_". */
+function isInternal(key: string): boolean {
+  return key.charCodeAt(0) === 95 && INTERNAL_KEYS.has(key);
+}
+
+function refuseInternal(key: string, method: string): void {
+  if (!isInternal(key)) return;
+  const use =
+    key === FLASH_KEY
+      ? "session.flash() and session.takeFlash()"
+      : key === CSRF_SESSION_KEY
+        ? "session.csrfToken()"
+        : "the absoluteTimeout option";
+  throw new TypeError(
+    `session.${method}(${JSON.stringify(key)}): the key ${key} is reserved for Lauren's own use; use ${use} instead, or pick another key name`,
+  );
+}
+
+/** The data without the internal keys, as a plain object. */
+export function publicData(data: ReadonlyMap<string, unknown> | Record<string, unknown> | null): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (data === null) return out;
+  const pairs = data instanceof Map ? data.entries() : Object.entries(data);
+  for (const [key, value] of pairs) if (!isInternal(key)) setOwn(out, key, value);
+  return out;
+}
 
 const DETACHED_MINTER: IdMinter = { newId: newSessionId };
 const EMPTY: ReadonlyMap<string, unknown> = new Map();
@@ -83,13 +121,19 @@ export class Session<T extends object = Record<string, unknown>> {
   }
 
   get<K extends keyof T & string>(key: K): T[K] | undefined {
+    if (isInternal(key)) return undefined;
     return this.#core.data?.get(key) as T[K] | undefined;
   }
 
   /** Setting `undefined` deletes the key (JSON cannot hold it). */
   set<K extends keyof T & string>(key: K, value: T[K]): void {
+    refuseInternal(key, "set");
+    this.#write(key, value);
+  }
+
+  #write(key: string, value: unknown): void {
     if (value === undefined) {
-      this.delete(key);
+      this.#remove(key);
       return;
     }
     const core = this.#core;
@@ -102,11 +146,16 @@ export class Session<T extends object = Record<string, unknown>> {
   }
 
   has(key: string): boolean {
-    return this.#core.data?.has(key) === true;
+    return !isInternal(key) && this.#core.data?.has(key) === true;
   }
 
   /** Removes `key`; `false` (and no change) when it was not there. */
   delete<K extends keyof T & string>(key: K): boolean {
+    refuseInternal(key, "delete");
+    return this.#remove(key);
+  }
+
+  #remove(key: string): boolean {
     const core = this.#core;
     if (core.data === null || !core.data.delete(key)) return false;
     core.changed?.delete(key);
@@ -128,21 +177,28 @@ export class Session<T extends object = Record<string, unknown>> {
     core.modified = true;
   }
 
-  keys(): IterableIterator<keyof T & string> {
-    return (this.#core.data ?? EMPTY).keys() as IterableIterator<keyof T & string>;
+  /** The app's keys, in insertion order (Lauren's internal keys left out). */
+  *keys(): IterableIterator<keyof T & string> {
+    for (const key of (this.#core.data ?? EMPTY).keys()) if (!isInternal(key)) yield key as keyof T & string;
   }
 
-  entries(): IterableIterator<[keyof T & string, T[keyof T & string]]> {
-    return (this.#core.data ?? EMPTY).entries() as IterableIterator<[keyof T & string, T[keyof T & string]]>;
+  *entries(): IterableIterator<[keyof T & string, T[keyof T & string]]> {
+    for (const entry of (this.#core.data ?? EMPTY).entries()) {
+      if (!isInternal(entry[0])) yield entry as [keyof T & string, T[keyof T & string]];
+    }
   }
 
   get size(): number {
-    return this.#core.size;
+    const data = this.#core.data;
+    if (data === null) return 0;
+    let n = data.size;
+    for (const key of INTERNAL_KEYS) if (data.has(key)) n--;
+    return n;
   }
 
-  /** A shallow copy of the data as a plain object. */
+  /** A shallow copy of the app's data as a plain object (Lauren's internal keys left out). */
   toJSON(): Partial<T> {
-    return fromMap(this.#core.data) as Partial<T>;
+    return publicData(this.#core.data) as Partial<T>;
   }
 
   /** The server-side id; `null` before a new session is first saved, and always for the cookie store. */
@@ -172,7 +228,7 @@ export class Session<T extends object = Record<string, unknown>> {
     const core = this.#core;
     if (core.minter !== null) core.id = core.minter.newId();
     // A token handed out before login must not keep working after it.
-    if (core.data?.has(CSRF_SESSION_KEY) === true) this.delete(CSRF_SESSION_KEY as keyof T & string);
+    if (core.data?.has(CSRF_SESSION_KEY) === true) this.#remove(CSRF_SESSION_KEY);
     core.regenerated = true;
     core.modified = true;
   }
@@ -185,8 +241,8 @@ export class Session<T extends object = Record<string, unknown>> {
   csrfToken(): string {
     const current = this.#core.data?.get(CSRF_SESSION_KEY);
     if (typeof current === "string") return current;
-    const token = newCsrfToken();
-    this.set(CSRF_SESSION_KEY as keyof T & string, token as T[keyof T & string]);
+    const token = randomToken(32);
+    this.#write(CSRF_SESSION_KEY, token);
     return token;
   }
 
@@ -237,8 +293,8 @@ export class Session<T extends object = Record<string, unknown>> {
     const merged: Record<string, unknown> = {};
     for (const [key, value] of incoming) setOwn(merged, key, value);
     if (outgoing !== null) for (const [key, value] of outgoing) setOwn(merged, key, value);
-    if (Object.keys(merged).length === 0) this.delete(FLASH_KEY as keyof T & string);
-    else this.set(FLASH_KEY as keyof T & string, merged as T[keyof T & string]);
+    if (Object.keys(merged).length === 0) this.#remove(FLASH_KEY);
+    else this.#write(FLASH_KEY, merged);
   }
 
   /** Call at logout: data dropped, stored row deleted, cookie expired. Later writes are discarded. */
@@ -270,6 +326,7 @@ export function sessionFromCore(core: SessionCore): Session {
   return new Session();
 }
 
-export function coreOfSession<T extends object>(session: Session<T>): SessionCore {
-  return coreOf(session);
+/** The core behind a `Session` (any data type); throws a TypeError for anything else. */
+export function coreOfSession(session: object): SessionCore {
+  return coreOf(session as Session);
 }

@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import type { EngineContext } from "./context.js";
 import { SessionConfigError } from "./errors.js";
+import { publicData } from "./session.js";
 import type { StoredSessionInfo } from "./store.js";
 
 /** One of a user's live sessions, safe to show to that user. */
@@ -22,7 +23,7 @@ export interface SessionInfo {
   expiresAt: number | null;
   /** `true` for the session passed as `current`. */
   current: boolean;
-  /** The session data (a copy): read what your app stored at login, e.g. a user agent. */
+  /** The session data (a copy, without Lauren's internal keys): read what your app stored at login, e.g. a user agent. */
   data: Record<string, unknown>;
 }
 
@@ -67,7 +68,7 @@ export class UserSessionDirectory extends UserSessions {
         lastSeenAt: row.lastSeenAt,
         expiresAt: row.expiresAt,
         current: row.id === currentId,
-        data: row.data,
+        data: publicData(row.data),
       }))
       .sort((a, b) => b.lastSeenAt - a.lastSeenAt);
   }
