@@ -9,6 +9,7 @@ import type { ControllerMeta, ControllerOptions } from "../decorators/controller
 import { CONTROLLER, ROUTE } from "../decorators/kinds.js";
 import type { RouteMeta, RouteOptions } from "../decorators/routes.js";
 import type { Container } from "../di/container.js";
+import { dryRunOf } from "../di/dry-run.js";
 import { Scope } from "../di/providers.js";
 import type { Class } from "../di/token.js";
 import { InvalidModuleError } from "../errors/index.js";
@@ -111,9 +112,10 @@ export function compileRoutes(input: RouteCompileInput): { router: Router<Compil
         throw new InvalidModuleError(`${module.name} lists ${cls.name} as a controller, but it has no @controller("/prefix") decorator.`);
       }
       refuseInheritedRole(module.name, cls, '@controller("/prefix")');
-      // A request-scoped controller is built per request (its handlers are on the prototype);
-      // a singleton one now, so its inject() calls are checked at start-up.
+      // A request-scoped controller is built per request (its handlers are on the prototype)
+      // and its inject() calls are checked now by a dry run; a singleton one is built now.
       const perRequest = (ctrl.options.scope ?? declaredScope(cls)) !== Scope.SINGLETON;
+      if (perRequest) dryRunOf(input.container).checkClass(module, cls, `the request-scoped controller ${cls.name}`);
       const instance = (perRequest ? cls.prototype : input.container.construct(module, cls)) as Record<string | symbol, unknown>;
       for (const [name, methodMeta] of meta.methods) {
         const declared = methodMeta.kinds.get(ROUTE) as readonly RouteMeta[] | undefined;

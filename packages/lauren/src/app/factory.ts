@@ -8,13 +8,13 @@
 import { CookieKit } from "../cookies/index.js";
 import { CONTROLLER } from "../decorators/kinds.js";
 import { Container, type ModuleScope, PendingProvider, type ProviderRecord } from "../di/container.js";
+import { dryRunOf } from "../di/dry-run.js";
 import { Scope } from "../di/providers.js";
 import type { Class, InjectionToken } from "../di/token.js";
 import { EventBus } from "../events/index.js";
 import { fromPino, isPinoLike, type Logger, loggerFromEnv, silentLogger } from "../logging/index.js";
 import { readMeta } from "../metadata/index.js";
-import { type CompiledModule, compileModules, explainMissing, toRecord } from "../modules/index.js";
-import { multiRecord } from "../modules/records.js";
+import { type CompiledModule, compileModules, explainMissing, joinGlobalProviders, toRecord } from "../modules/index.js";
 import { mountOpenApi } from "../openapi/index.js";
 import { compose } from "../pipeline/compose.js";
 import { compileExceptionHandlers } from "../pipeline/exception-handlers.js";
@@ -88,25 +88,23 @@ function prepare(rootModule: Class<unknown>, options: LaurenOptions): Build {
   resolveOptions(options);
   const modules = compileModules(rootModule, { isController });
   const container = new Container((token, scope) => explainMissing(modules, token, scope));
-  addGlobals(container, options);
   const sessions = options.sessions === undefined ? null : SessionEngine.create(options.sessions, logger);
-  if (sessions?.revocationStore) {
-    container.addGlobal(toRecord({ provide: RevocationStore, useValue: sessions.revocationStore }, container.globalScope, "sessions"));
-  }
+  // What the sessions option provides to every module; nothing else may provide it.
+  const builtIn = new Map<InjectionToken, string>();
+  const scope = container.globalScope;
+  const records: ProviderRecord[] = [];
   if (sessions !== null) {
-    container.addGlobal(toRecord({ provide: UserSessions, useValue: sessions.userSessions }, container.globalScope, "sessions"));
+    builtIn.set(UserSessions, "the sessions option");
+    records.push(toRecord({ provide: UserSessions, useValue: sessions.userSessions }, scope, "sessions"));
+    if (sessions.revocationStore) {
+      builtIn.set(RevocationStore, "the sessions option (revocationStore)");
+      records.push(toRecord({ provide: RevocationStore, useValue: sessions.revocationStore }, scope, "sessions"));
+    }
   }
+  const given = (options.globalProviders ?? []).map((p) => toRecord(p, scope, "globalProviders", isController));
+  for (const record of joinGlobalProviders(modules, given, scope, builtIn).values()) container.addGlobal(record);
+  for (const record of records) container.addGlobal(record);
   return { rootModule, options, modules, container, sessions, logger };
-}
-
-function addGlobals(container: Container, options: LaurenOptions): void {
-  const multi = new Map<InjectionToken, ProviderRecord[]>();
-  for (const provider of options.globalProviders ?? []) {
-    const record = toRecord(provider, container.globalScope, "globalProviders", isController);
-    if (!record.multi) container.addGlobal(record);
-    else multi.set(record.token, [...(multi.get(record.token) ?? []), record]);
-  }
-  for (const [token, members] of multi) container.addGlobal(multiRecord(token, members, container.globalScope));
 }
 
 /** Every singleton to build now, so a wrong inject() fails here and not on a request. */
@@ -122,8 +120,19 @@ function* singletons(build: Build): Generator<[ProviderRecord, ModuleScope]> {
   }
 }
 
+/** What is built only per request (request-scoped and transient providers) is checked by a dry run. */
+function checkPerRequest(build: Build): void {
+  const { container, modules } = build;
+  const dry = dryRunOf(container);
+  for (const record of container.globalScope.visible.values()) {
+    for (const one of record.kind === "multi" ? (record.members ?? []) : [record]) dry.checkRecord(one, container.globalScope);
+  }
+  for (const module of modules) for (const record of module.own) dry.checkRecord(record, module);
+}
+
 function assemble(build: Build): LaurenApplication {
   const { options, modules, container, sessions, logger } = build;
+  checkPerRequest(build);
   const resolved = resolveOptions(options);
   const root = modules[modules.length - 1] as CompiledModule;
   // --- pipeline: global middleware, interceptors and exception handlers, compiled once ---

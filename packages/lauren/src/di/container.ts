@@ -144,11 +144,14 @@ export class Container {
     const record = this.lookup(frame.scope, token);
     if (record === undefined) {
       if (optional) return undefined;
-      throw new MissingProviderError(
-        `${frame.requester} (in ${frame.scope.name}) asks for ${tokenName(token)}, ${this.#describe(token, frame.scope)}`,
-      );
+      throw this.missing(frame.requester, frame.scope, token);
     }
     return this.instantiate(record, frame, optional ? " through an optional binding" : "");
+  }
+
+  /** The error for `requester` (in `scope`) asking for a token it cannot see, with the fix. */
+  missing(requester: string, scope: ModuleScope, token: InjectionToken): MissingProviderError {
+    return new MissingProviderError(`${requester} (in ${scope.name}) asks for ${tokenName(token)}, ${this.#describe(token, scope)}`);
   }
 
   /** `how` says how the dependency was reached, for the scope-mismatch message. */
@@ -231,12 +234,7 @@ export class Container {
 
   #notAsync(record: ProviderRecord, value: unknown): unknown {
     if (!isThenable(value)) return value;
-    Promise.resolve(value).catch(() => {});
-    throw new AsyncProviderError(
-      `${providerLabel(record)} is ${record.scope}-scoped but its factory returned a promise. Only singleton ` +
-        "providers can be async (they are awaited once, at start-up): make it a singleton, or provide a " +
-        "synchronous factory that returns an object with async methods.",
-    );
+    throw shortLivedAsync(record, value);
   }
 
   #frameFor(record: ProviderRecord, from: Frame, lifetime: Lifetime = from.lifetime): Frame {
@@ -246,13 +244,9 @@ export class Container {
 
   #build(record: ProviderRecord, frame: Frame): unknown {
     if (this.#building.includes(record)) {
-      const start = this.#building.indexOf(record);
-      const chain = [...this.#building.slice(start), record].map((r) => tokenName(r.token)).join(" → ");
+      const error = circularError(this.#building, record);
       this.#building.length = 0;
-      throw new CircularDependencyError(
-        `Circular dependency: ${chain}. Break the cycle by moving the shared part into its own provider, ` +
-          "or by resolving one side lazily.",
-      );
+      throw error;
     }
     this.#building.push(record);
     try {
@@ -262,6 +256,25 @@ export class Container {
       this.#building.pop();
     }
   }
+}
+
+/** A request-scoped or transient factory returned `value`, a promise: refused (only singletons may be async). */
+export function shortLivedAsync(record: ProviderRecord, value: PromiseLike<unknown>): AsyncProviderError {
+  // Nobody will await it; keep a later rejection from crashing the process.
+  Promise.resolve(value).catch(() => {});
+  return new AsyncProviderError(
+    `${providerLabel(record)} is ${record.scope}-scoped but its factory returned a promise. Only singleton ` +
+      "providers can be async (they are awaited once, at start-up): make it a singleton, or provide a " +
+      "synchronous factory that returns an object with async methods.",
+  );
+}
+
+/** `record` was asked for again while `building` (outermost first) was still being built. */
+export function circularError(building: readonly ProviderRecord[], record: ProviderRecord): CircularDependencyError {
+  const chain = [...building.slice(building.indexOf(record)), record].map((r) => tokenName(r.token)).join(" → ");
+  return new CircularDependencyError(
+    `Circular dependency: ${chain}. Break the cycle by moving the shared part into its own provider, or by resolving one side lazily.`,
+  );
 }
 
 /** The token, and the class behind it when that has another name (a multi contribution, useClass). */

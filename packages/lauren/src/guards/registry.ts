@@ -3,6 +3,7 @@
  * request-scoped ones built per request. Used by HTTP routes and WebSocket gateways alike.
  */
 import type { Container } from "../di/container.js";
+import { dryRunOf } from "../di/dry-run.js";
 import { Scope } from "../di/providers.js";
 import type { Class } from "../di/token.js";
 import { InvalidGuardError } from "../errors/index.js";
@@ -48,15 +49,17 @@ export class GuardFactory {
     if (cached !== undefined && cached.cls === guard) return cached;
     const record = this.container.lookup(module, guard);
     const listed = record !== undefined;
-    const entry: GuardEntry =
-      (record?.scope ?? declaredScope(guard)) === Scope.REQUEST
-        ? { name: guard.name, instance: null, cls: guard, listed }
-        : {
-            name: guard.name,
-            instance: listed ? this.container.get(module, guard, usedBy) : this.container.construct(module, guard),
-            cls: guard,
-            listed,
-          };
+    const perRequest = (record?.scope ?? declaredScope(guard)) === Scope.REQUEST;
+    // Built per request: a dry run checks its inject() calls now (a listed one is checked as a provider).
+    if (perRequest && !listed) dryRunOf(this.container).checkClass(module, guard, `the request-scoped guard ${guard.name}`);
+    const entry: GuardEntry = perRequest
+      ? { name: guard.name, instance: null, cls: guard, listed }
+      : {
+          name: guard.name,
+          instance: listed ? this.container.get(module, guard, usedBy) : this.container.construct(module, guard),
+          cls: guard,
+          listed,
+        };
     this.#cache.set(key, entry);
     return entry;
   }

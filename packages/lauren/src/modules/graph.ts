@@ -178,6 +178,66 @@ function declareProviders(modules: readonly CompiledModule[], isController: IsCo
   }
 }
 
+/**
+ * Joins the factory's `globalProviders` to the compiled graph. One token still has one
+ * provider in the whole app: a single global provider that a module also provides (or that
+ * `globalProviders` lists twice) is refused, as is mixing multi and single providers. Multi
+ * contributions from `globalProviders` are collected with the modules' ones, global ones
+ * first, so a module that contributes to a binding never hides the global contributions.
+ */
+export function joinGlobalProviders(
+  modules: readonly CompiledModule[],
+  globals: readonly ProviderRecord[],
+  owner: ModuleScope,
+  builtIn: ReadonlyMap<InjectionToken, string> = new Map(),
+): Map<InjectionToken, ProviderRecord> {
+  const singles = new Map<InjectionToken, ProviderRecord>();
+  const multi = new Map<InjectionToken, ProviderRecord[]>();
+  for (const record of globals) {
+    const token = record.token;
+    refuseBuiltIn(token, "globalProviders", builtIn);
+    if (record.multi ? singles.has(token) : multi.has(token)) throw mixedMulti(token, "globalProviders");
+    if (record.multi) multi.set(token, [...(multi.get(token) ?? []), record]);
+    else if (singles.has(token)) {
+      throw new DuplicateProviderError(
+        `globalProviders lists ${tokenName(token)} twice, so one would silently replace the other. ` +
+          "Keep one, or mark each with multi: true to collect them all as an array.",
+      );
+    } else singles.set(token, record);
+  }
+  for (const module of modules) {
+    for (const { token, multi: isMulti } of module.own) {
+      refuseBuiltIn(token, `${module.name}'s providers`, builtIn);
+      if (!singles.has(token) && !(multi.has(token) && !isMulti)) continue;
+      if (multi.has(token) || isMulti) throw mixedMulti(token, `globalProviders and ${module.name}`);
+      const name = tokenName(token);
+      throw new DuplicateProviderError(
+        `${name} is provided by both globalProviders and ${module.name}, which would make two separate instances ` +
+          `(${module.name} and the modules importing it would get their own). Keep one: remove it from ${module.name}'s ` +
+          `providers to use the global one everywhere, or remove it from globalProviders and export it from ${module.name}.`,
+      );
+    }
+  }
+  const out = new Map<InjectionToken, ProviderRecord>(singles);
+  for (const [token, members] of multi) {
+    out.set(token, multiRecord(token, members, owner));
+    for (const module of modules) {
+      const seen = module.visible.get(token);
+      if (seen?.kind === "multi") module.visible.set(token, multiRecord(token, [...members, ...(seen.members ?? [])], module));
+    }
+  }
+  return out;
+}
+
+function refuseBuiltIn(token: InjectionToken, where: string, builtIn: ReadonlyMap<InjectionToken, string>): void {
+  const source = builtIn.get(token);
+  if (source === undefined) return;
+  const name = tokenName(token);
+  throw new DuplicateProviderError(
+    `${name} is listed in ${where}, but ${source} already provides it to every module. Remove it from ${where} and inject the one it provides.`,
+  );
+}
+
 function hasMulti(module: CompiledModule, token: InjectionToken): boolean {
   return module.providers.get(token)?.kind === "multi" || module.own.some((r) => r.token === token && r.multi);
 }

@@ -124,7 +124,7 @@ describe("async providers", () => {
     assert.deepEqual(res.json(), { pong: true });
   });
 
-  it("an async factory for a request-scoped provider is refused on use, naming it", async () => {
+  it("an async factory for a request-scoped provider is refused at start-up, naming it", async () => {
     @controller("/r")
     class R {
       @get("/")
@@ -137,11 +137,12 @@ describe("async providers", () => {
       providers: [{ provide: POOL, scope: Scope.REQUEST, useFactory: async () => ({ url: "x", connected: true }) }],
     })
     class M {}
-    const errors: unknown[] = [];
-    const logger = { info() {}, warn() {}, error: (_m: string, f?: Record<string, unknown>) => errors.push(f?.error) };
-    const res = await new TestClient(await LaurenFactory.createAsync(M, { logger })).get("/r/");
-    assert.equal(res.status, 500);
-    assert.ok(errors[0] instanceof AsyncProviderError);
-    assert.match((errors[0] as Error).message, /POOL \(provided by M\) is request-scoped but its factory returned a promise/);
+    await rejectsStartup(
+      LaurenFactory.createAsync(M, { logger: false }),
+      AsyncProviderError,
+      /POOL \(provided by M\) is request-scoped but its factory returned a promise/,
+      /make it a singleton/,
+    );
+    throwsStartup(() => LaurenFactory.create(M, { logger: false }), AsyncProviderError, /POOL \(provided by M\) is request-scoped/);
   });
 });

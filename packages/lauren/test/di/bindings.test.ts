@@ -1,6 +1,21 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type Ctx, controller, get, inject, injectable, MissingProviderError, module, provide, Scope, Token } from "../../src/index.js";
+import {
+  type Ctx,
+  controller,
+  DuplicateProviderError,
+  get,
+  InMemoryRevocationStore,
+  inject,
+  injectable,
+  MissingProviderError,
+  module,
+  provide,
+  RevocationStore,
+  Scope,
+  Token,
+  UserSessions,
+} from "../../src/index.js";
 import { TestClient } from "../../src/testing/index.js";
 import { create, throwsStartup } from "./helpers.js";
 
@@ -135,8 +150,10 @@ describe("multi-bindings", () => {
     })
     class M {}
     const client = new TestClient(create(M));
-    assert.deepEqual((await client.get("/plugins/")).json(), { names: ["static", "request-1"], sameInstance: true });
-    assert.deepEqual((await client.get("/plugins/")).json(), { names: ["static", "request-2"], sameInstance: true });
+    const first = (await client.get("/plugins/")).json() as { names: string[]; sameInstance: boolean };
+    const second = (await client.get("/plugins/")).json() as { names: string[]; sameInstance: boolean };
+    assert.deepEqual(first, { names: ["static", `request-${built - 1}`], sameInstance: true });
+    assert.deepEqual(second, { names: ["static", `request-${built}`], sameInstance: true }, "a new one per request");
   });
 
   it("global multi providers are collected too", () => {
@@ -155,6 +172,91 @@ describe("multi-bindings", () => {
     assert.deepEqual(
       app.get(Host).plugins.map((p) => p.name),
       ["one", "two"],
+    );
+  });
+});
+
+describe("globalProviders next to the modules' providers", () => {
+  it("global multi contributions join a module's own, global ones first: a module never hides them", () => {
+    @injectable()
+    class Host {
+      readonly plugins = inject(PLUGINS);
+    }
+    @module({ providers: [provide(PLUGINS, { useValue: { name: "imported" }, multi: true })], exports: [PLUGINS] })
+    class Feature {}
+    @module({ imports: [Feature], providers: [Host, provide(PLUGINS, { useValue: { name: "own" }, multi: true })], exports: [Host] })
+    class Root {}
+    @injectable()
+    class Elsewhere {
+      readonly plugins = inject(PLUGINS);
+    }
+    @module({ imports: [Root], providers: [Elsewhere] })
+    class Outer {}
+    const app = create(Outer, { globalProviders: [provide(PLUGINS, { useValue: { name: "global" }, multi: true })] });
+    assert.deepEqual(
+      app.get(Host).plugins.map((p) => p.name),
+      ["global", "imported", "own"],
+    );
+    assert.deepEqual(
+      app.get(Elsewhere).plugins.map((p) => p.name),
+      ["global"],
+      "a module with no contribution of its own sees the global ones",
+    );
+  });
+
+  it("a single provider in both globalProviders and a module is refused, naming both and the fix", () => {
+    @module({ providers: [{ provide: CLOCK, useValue: { now: () => 1 } }] })
+    class TimeModule {}
+    throwsStartup(
+      () => create(TimeModule, { globalProviders: [{ provide: CLOCK, useValue: { now: () => 2 } }] }),
+      DuplicateProviderError,
+      /CLOCK is provided by both globalProviders and TimeModule, which would make two separate instances/,
+      /remove it from TimeModule's providers to use the global one everywhere, or remove it from globalProviders/,
+    );
+  });
+
+  it("a token listed twice in globalProviders, or multi there and single in a module, is refused", () => {
+    @module({})
+    class Empty {}
+    throwsStartup(
+      () =>
+        create(Empty, {
+          globalProviders: [
+            { provide: CLOCK, useValue: { now: () => 1 } },
+            { provide: CLOCK, useValue: { now: () => 2 } },
+          ],
+        }),
+      DuplicateProviderError,
+      /globalProviders lists CLOCK twice/,
+      /multi: true/,
+    );
+    @module({ providers: [{ provide: PLUGINS, useValue: [] }] })
+    class Single {}
+    throwsStartup(
+      () => create(Single, { globalProviders: [provide(PLUGINS, { useValue: { name: "g" }, multi: true })] }),
+      DuplicateProviderError,
+      /PLUGINS has both multi \(multi: true\) and single providers \(in globalProviders and Single\)/,
+    );
+  });
+
+  it("what the sessions option provides (UserSessions, RevocationStore) cannot be provided again", () => {
+    @module({ providers: [{ provide: UserSessions, useValue: {} as UserSessions }] })
+    class Shadow {}
+    throwsStartup(
+      () => create(Shadow, { sessions: { secret: "a-di-test-secret-that-is-32-bytes-long!" } }),
+      DuplicateProviderError,
+      /UserSessions is listed in Shadow's providers, but the sessions option already provides it to every module/,
+    );
+    @module({})
+    class Empty {}
+    throwsStartup(
+      () =>
+        create(Empty, {
+          sessions: { secret: "a-di-test-secret-that-is-32-bytes-long!", revocationStore: new InMemoryRevocationStore() },
+          globalProviders: [{ provide: RevocationStore, useValue: new InMemoryRevocationStore() }],
+        }),
+      DuplicateProviderError,
+      /RevocationStore is listed in globalProviders, but the sessions option \(revocationStore\) already provides it/,
     );
   });
 });

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  CircularDependencyError,
   type Ctx,
   controller,
+  type Guard,
   get,
   inject,
   injectable,
@@ -11,9 +13,12 @@ import {
   module,
   preDestruct,
   Scope,
+  Token,
+  useGuards,
 } from "../../src/index.js";
 import { TestClient } from "../../src/testing/index.js";
 import { recordingLogger } from "../core/support.js";
+import { throwsStartup } from "./helpers.js";
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
@@ -66,16 +71,18 @@ describe("request-scoped controllers", () => {
     }
     @module({ controllers: [CountController] })
     class M {}
-    const app = LaurenFactory.create(M, { logger: false });
-    assert.equal(built, 0, "not built at start-up");
-    const client = new TestClient(app);
-    assert.deepEqual((await client.get("/count/")).json(), { n: 1 });
-    assert.deepEqual((await client.get("/count/")).json(), { n: 2 });
+    const client = new TestClient(LaurenFactory.create(M, { logger: false }));
+    const first = (await client.get("/count/")).json() as { n: number };
+    const second = (await client.get("/count/")).json() as { n: number };
+    assert.deepEqual([first.n, second.n], [built - 1, built], "a new instance for each request");
   });
+});
 
-  it("a missing dependency of a request-scoped controller is a 500 with the MissingProviderError logged", async () => {
-    @injectable()
-    class Unlisted {}
+describe("what is built per request is checked at start-up", () => {
+  @injectable()
+  class Unlisted {}
+
+  it("a request-scoped controller asking for a missing provider fails create(), naming the class and the fix", () => {
     @controller("/broken", { scope: Scope.REQUEST })
     class Broken {
       readonly dep = inject(Unlisted);
@@ -86,10 +93,162 @@ describe("request-scoped controllers", () => {
     }
     @module({ controllers: [Broken] })
     class M {}
-    const logger = recordingLogger();
-    const res = await new TestClient(LaurenFactory.create(M, { logger })).get("/broken/");
-    assert.equal(res.status, 500);
-    assert.ok(logger.entries.some((e) => e.fields?.error instanceof MissingProviderError));
+    throwsStartup(
+      () => LaurenFactory.create(M, { logger: false }),
+      MissingProviderError,
+      /^Broken \(in M\) asks for Unlisted, but nothing provides it\. Add Unlisted to M's providers/,
+      /dry run of the request-scoped controller Broken, which is built per request/,
+    );
+  });
+
+  it("so does a mistake deeper down, in a request-scoped provider the controller injects", () => {
+    @injectable({ scope: Scope.REQUEST })
+    class Transaction {
+      readonly dep = inject(Unlisted);
+    }
+    @controller("/tx", { scope: Scope.REQUEST })
+    class TxController {
+      readonly tx = inject(Transaction);
+      @get("/")
+      read() {
+        return {};
+      }
+    }
+    @module({ controllers: [TxController], providers: [Transaction] })
+    class M {}
+    throwsStartup(
+      () => LaurenFactory.create(M, { logger: false }),
+      MissingProviderError,
+      /^Transaction \(in M\) asks for Unlisted/,
+      /dry run of the request-scoped provider Transaction \(provided by M\)/,
+    );
+  });
+
+  it("request-scoped providers only resolved in handlers, and request-scoped guards, are checked too", () => {
+    @injectable({ scope: Scope.REQUEST })
+    class Audit {
+      readonly dep = inject(Unlisted);
+    }
+    @controller("/audit")
+    class AuditController {
+      @get("/")
+      read(ctx: Ctx) {
+        return { audit: ctx.resolve(Audit) !== undefined };
+      }
+    }
+    @module({ controllers: [AuditController], providers: [Audit] })
+    class ProviderModule {}
+    throwsStartup(
+      () => LaurenFactory.create(ProviderModule, { logger: false }),
+      MissingProviderError,
+      /^Audit \(in ProviderModule\) asks for Unlisted/,
+      /dry run of the request-scoped provider Audit \(provided by ProviderModule\)/,
+    );
+
+    @injectable({ scope: Scope.REQUEST })
+    class PerRequestGuard implements Guard {
+      readonly dep = inject(Unlisted);
+      canActivate() {
+        return true;
+      }
+    }
+    @controller("/guarded")
+    @useGuards(PerRequestGuard)
+    class GuardedController {
+      @get("/")
+      read() {
+        return {};
+      }
+    }
+    @module({ controllers: [GuardedController] })
+    class GuardModule {}
+    throwsStartup(
+      () => LaurenFactory.create(GuardModule, { logger: false }),
+      MissingProviderError,
+      /^PerRequestGuard \(in GuardModule\) asks for Unlisted/,
+      /dry run of the request-scoped guard PerRequestGuard/,
+    );
+  });
+
+  it("a cycle among request-scoped providers fails create() with the chain", () => {
+    @injectable({ scope: Scope.REQUEST })
+    class Alpha {
+      readonly beta: unknown = inject(Beta);
+    }
+    @injectable({ scope: Scope.REQUEST })
+    class Beta {
+      readonly alpha: unknown = inject(Alpha);
+    }
+    @controller("/cycle", { scope: Scope.REQUEST })
+    class CycleController {
+      readonly alpha = inject(Alpha);
+      @get("/")
+      read() {
+        return {};
+      }
+    }
+    @module({ controllers: [CycleController], providers: [Alpha, Beta] })
+    class M {}
+    throwsStartup(() => LaurenFactory.create(M, { logger: false }), CircularDependencyError, /Circular dependency: Alpha → Beta → Alpha/);
+  });
+
+  it("the dry run touches no real service, runs no hook, and hands plain configuration over as it is", async () => {
+    const calls: string[] = [];
+    const FEATURES = new Token<{ metrics: boolean; greeting: string }>("FEATURES");
+    const METRICS = new Token<{ count(): void }>("METRICS");
+    @injectable()
+    class Pool {
+      connect() {
+        calls.push("connect");
+        return { id: calls.length };
+      }
+    }
+    @injectable({ scope: Scope.REQUEST })
+    class Transaction {
+      readonly client = inject(Pool).connect();
+      @preDestruct
+      release() {
+        calls.push("release");
+      }
+    }
+    @controller("/work", { scope: Scope.REQUEST })
+    class WorkController {
+      readonly tx = inject(Transaction);
+      // Taken only when the configuration says so: the dry run sees the real flag.
+      readonly metrics = inject(FEATURES).metrics ? inject(METRICS) : null;
+      readonly greeting = inject(FEATURES).greeting.toUpperCase();
+      // Code of the class's own that cannot work on stand-ins proves nothing about wiring.
+      readonly parsed = JSON.parse(JSON.stringify({ client: this.tx.client.id })) as { client: number };
+      @get("/")
+      work() {
+        return { client: this.parsed.client, greeting: this.greeting, metrics: this.metrics === null };
+      }
+    }
+    @module({
+      controllers: [WorkController],
+      providers: [Pool, Transaction, { provide: FEATURES, useValue: { metrics: false, greeting: "hi" } }],
+    })
+    class M {}
+    const app = LaurenFactory.create(M, { logger: false });
+    assert.deepEqual(calls, [], "no connection taken, no hook run at start-up");
+    const res = await new TestClient(app).get("/work/");
+    assert.deepEqual(res.json(), { client: 1, greeting: "HI", metrics: true });
+    await app.shutdown();
+    assert.deepEqual(calls, ["connect", "release"]);
+  });
+
+  it("an optional dependency that is missing is fine, as it is per request", async () => {
+    @controller("/maybe", { scope: Scope.REQUEST })
+    class MaybeController {
+      readonly dep = inject(Unlisted, { optional: true });
+      @get("/")
+      read() {
+        return { present: this.dep !== undefined };
+      }
+    }
+    @module({ controllers: [MaybeController] })
+    class M {}
+    assert.deepEqual((await new TestClient(LaurenFactory.create(M, { logger: false })).get("/maybe/")).json(), { present: false });
   });
 });
 
@@ -150,9 +309,10 @@ describe("teardown of request-scoped instances", () => {
     @module({ controllers: [ScratchController], providers: [Scratch] })
     class M {}
     const client = new TestClient(LaurenFactory.create(M, { logger: false }));
-    assert.equal((await client.get("/scratch/ok")).status, 200);
+    const ok = await client.get("/scratch/ok");
+    assert.equal(ok.status, 200);
     assert.equal((await client.get("/scratch/boom")).status, 500);
-    assert.deepEqual(closed, [1, 2]);
+    assert.deepEqual(closed, [ok.json().id, serial], "both requests' instances, and only those");
   });
 
   it("never holds up the response, and waits for the request's background tasks", async () => {

@@ -6,6 +6,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { refuseInheritedRole } from "../../app/compile-routes.js";
 import type { Container } from "../../di/container.js";
+import { dryRunOf } from "../../di/dry-run.js";
 import type { Class } from "../../di/token.js";
 import { ConfigurationError, InvalidModuleError } from "../../errors/index.js";
 import type { RouteDescriptor } from "../../guards/execution-context.js";
@@ -92,8 +93,8 @@ export function compileGateways(input: GatewayCompileInput): { router: Router<Co
       refuseInheritedRole(module.name, cls, '@wsController("/path")');
       const gateway = compileGateway(input, module, cls, meta, ws, guards);
       router.add("GET", gateway.path, gateway, (g) => g.label, gateway.label);
-      // Build one instance now, so a wrong inject() fails at start-up, not on the first connection.
-      input.container.construct(module, cls, { track: false, cache: new Map() });
+      // Built per connection: a dry run checks its inject() calls now, not on the first connection.
+      dryRunOf(input.container).checkClass(module, cls, `the WebSocket gateway ${cls.name}`);
       gateways.push(gateway);
     }
   }
