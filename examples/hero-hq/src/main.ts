@@ -60,6 +60,8 @@ export function buildApp(overrides: LaurenOptions = {}, config: HeroConfig = rea
     },
     docsUrl: "/docs",
     openapiUrl: "/openapi.json",
+    // In development each body is checked against its response schema, so a misfit names its field.
+    validateResponses: config.NODE_ENV === "development",
     // GET / is the landing page; routes always win over files.
     ...(PUBLIC_DIR === undefined ? {} : { staticFiles: { directory: PUBLIC_DIR } }),
     ...API_DOCS,

@@ -16,17 +16,42 @@ test("a secret identity is stored but no hero route ever shows it", async () => 
   assert.equal(recruited.status, 201);
   const { id } = recruited.json();
   assert.deepEqual(recruited.json(), { id, ...VOLT });
-  const seen = [recruited.text];
-  for (const path of ["/heroes/", `/heroes/${id}`, "/heroes/export"]) {
-    const res = await desk.get(path);
-    if (path !== "/heroes/export") assert.equal(res.status, 200, path);
-    seen.push(res.text);
-  }
-  assert.deepEqual(JSON.parse(seen[1] as string), [{ id, ...VOLT }]);
-  for (const body of seen) assert.ok(!body.includes("Whitlock") && !body.includes("secret_identity"), body);
+  assert.deepEqual((await desk.get("/heroes/")).json(), [{ id, ...VOLT }]);
+  assert.deepEqual((await desk.get(`/heroes/${id}`)).json(), { id, ...VOLT });
+  const exported = await desk.get("/heroes/export");
+  assert.equal(exported.status, 200);
+  assert.deepEqual(exported.text, `${JSON.stringify({ id, ...VOLT })}\n`);
   // The roster does keep it: only the responses leave it out.
   const stored = app.get(HeroRepository).get(id) as Record<string, unknown>;
   assert.equal(stored.secret_identity, SECRET);
+});
+
+test("no operation in HQ's OpenAPI document answers with a recruit's secret identity", async () => {
+  const desk = new TestClient(buildApp({ logger: false, validateResponses: true }));
+  const { id } = (await desk.post("/heroes/", { json: { ...VOLT, secret_identity: SECRET }, headers: BADGE })).json();
+  const cookie = (await desk.post("/me/login", { json: { hero_id: id } })).cookie("lauren_session")?.value;
+  assert.ok(cookie !== undefined);
+  const doc = (await desk.get("/openapi.json")).json() as { paths: Record<string, Record<string, unknown>> };
+  const visited: string[] = [];
+  for (const [template, operations] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(operations)) {
+      if (method === "post" && template === "/me/logout") continue; // would end the session the others use
+      const path = template.replace("{id}", String(id));
+      // Every input an operation might read, the secret included, as the recruit's own session.
+      const res = await desk.request(method.toUpperCase(), path, {
+        json: { ...VOLT, hero_id: id, secret_identity: SECRET },
+        query: { hero: VOLT.name },
+        headers: BADGE,
+        cookies: { lauren_session: cookie },
+      });
+      assert.ok(res.status < 500, `${method} ${path}: ${res.status}`);
+      assert.ok(!res.text.includes("Whitlock") && !res.text.includes("secret_identity"), `${method} ${path}: ${res.text}`);
+      visited.push(`${method} ${template}`);
+    }
+  }
+  // The walk covered the hero routes, the export included (a new route is walked automatically).
+  for (const op of ["get /heroes/", "post /heroes/", "get /heroes/{id}", "get /heroes/export", "get /me/"])
+    assert.ok(visited.includes(op), op);
 });
 
 test("a secret identity longer than HQ files is sent back with a 422", async () => {

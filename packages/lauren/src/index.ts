@@ -79,7 +79,8 @@ export type { AppSession, ClearCookieOptions, Ctx, SessionData } from "./http/co
 export { type FileInit, FileResponse, file } from "./http/file.js";
 export { type HeaderMap, HttpResponse, Reply, type ReplyInit, type ResponseEnv, redirect, reply } from "./http/reply.js";
 export type { LaurenRequest, ParsedQuery } from "./http/request.js";
-export { ndjson, type StreamChunk, type StreamInit, StreamResponse, type StreamSource, stream } from "./http/stream.js";
+export { ResponseSchemaError, type SerializerFor } from "./http/serialize.js";
+export { NdjsonResponse, ndjson, type StreamChunk, type StreamInit, StreamResponse, type StreamSource, stream } from "./http/stream.js";
 export type { BackgroundTasks } from "./http/tasks.js";
 export {
   consoleLogger,

@@ -18,7 +18,7 @@ import type { RouteDescriptor } from "../guards/execution-context.js";
 import { type GuardEntry, GuardFactory, type GuardLike } from "../guards/index.js";
 import { type CompressionPolicy, ownPolicy } from "../http/compress.js";
 import type { ContextRoute } from "../http/handler-context.js";
-import { compileSerializer, type Serialize } from "../http/serialize.js";
+import { compileResponseSerializers, type Serialize, type SerializerFor } from "../http/serialize.js";
 import type { Logger } from "../logging/index.js";
 import { type ClassMeta, isDecorated, readMeta } from "../metadata/index.js";
 import { type CompiledModule, declaredScope } from "../modules/index.js";
@@ -64,8 +64,10 @@ export interface CompiledRoute extends Endpoint {
   readonly csrf: CsrfTokenCheck | null;
   /** gzip/brotli for this route's responses, or null (the route never reads Accept-Encoding). */
   readonly compression: CompressionPolicy | null;
-  /** The response schema's compiled serializer (drops undeclared fields), or null: JSON.stringify. */
+  /** The compiled serializer of a plain value's body (drops undeclared fields), or null: JSON.stringify. */
   readonly serialize: Serialize | null;
+  /** The serializers of replies and NDJSON streams by status, or null when the route declares no schema. */
+  readonly serializers: SerializerFor | null;
   readonly options: RouteOptions;
   readonly controllerOptions: ControllerOptions;
   readonly module: CompiledModule;
@@ -217,19 +219,33 @@ function compileRoute(r: OneRoute): CompiledRoute {
     crossOrigin: protect ? (r.input.crossOrigin ?? null) : null,
     csrf: protect ? (r.input.csrf ?? null) : null,
     compression: ownPolicy(options.compress, r.input.compression ?? null),
-    serialize:
-      options.response === undefined || isResponseKind(options.response)
-        ? null
-        : compileSerializer({
-            schema: options.response,
-            label,
-            validate: r.input.validateResponses === true,
-            warn: (message) => r.input.logger?.warn(message),
-          }),
+    ...routeSerializers(options, label, r.input),
     options,
     controllerOptions: ctrl.options,
     module: r.module,
   };
+}
+
+/**
+ * The route's serializers. A file or stream declaration (`fileOf()`…) has no JSON body to
+ * write; `ndjsonOf(Item)` writes each line with Item, never a plain value.
+ */
+function routeSerializers(
+  options: RouteOptions,
+  label: string,
+  input: RouteCompileInput,
+): { serialize: Serialize | null; serializers: SerializerFor | null } {
+  const base = {
+    status: options.status ?? 200,
+    responses: options.responses,
+    label,
+    validate: input.validateResponses === true,
+    warn: (message: string) => input.logger?.warn(message),
+  };
+  const { response } = options;
+  if (!isResponseKind(response)) return compileResponseSerializers({ ...base, response });
+  const lines = response.kind === "ndjson" ? (response.item ?? undefined) : undefined;
+  return { serialize: null, serializers: compileResponseSerializers({ ...base, response: lines }).serializers };
 }
 
 /** Middleware, interceptors and exception handlers of one route: class level, then method level. */

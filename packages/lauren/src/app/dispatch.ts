@@ -15,7 +15,7 @@ import type { CompressionPolicy } from "../http/compress.js";
 import type { AppSession } from "../http/context.js";
 import { HandlerContext } from "../http/handler-context.js";
 import { readJsonBody } from "../http/json-body.js";
-import { HttpResponse, Reply, type ResponseEnv } from "../http/reply.js";
+import { HttpResponse, type ResponseEnv } from "../http/reply.js";
 import { ClientAbortedError, LaurenRequest } from "../http/request.js";
 import { writeValue } from "../http/result.js";
 import { type SetCookie, writeBody } from "../http/send.js";
@@ -398,10 +398,8 @@ export class Dispatcher {
         // An event stream opened with a session ends when the session does (logout, revocation, expiry).
         const live = session !== null && result instanceof EventStream;
         const resEnv = live ? (sessions as SessionEngine).streamEnv(session as AppSession, env, res) : env;
-        // A reply with the route's own status carries the declared body: same filter as a plain value.
-        if (route.serialize !== null && result instanceof Reply && result.status === route.status) {
-          await result.writeTo(res, cookie, resEnv, route.serialize);
-        } else await result.writeTo(res, cookie, resEnv);
+        // A reply or NDJSON stream is written by the schema the route declares for its status.
+        await result.writeTo(res, cookie, resEnv, route.serializers);
       } else if (result === undefined) writeBody(res, route.status === 200 ? 204 : route.status, null, [], cookie, null);
       else {
         const written = writeValue(res, route.status, result, cookie, env, route.serialize);

@@ -61,6 +61,7 @@ export function internalRoute(input: InternalRouteInput): CompiledRoute {
     csrf: null,
     compression: null,
     serialize: null,
+    serializers: null,
     options: { hidden: true, sessions: false },
     controllerOptions: {},
     module: input.module,

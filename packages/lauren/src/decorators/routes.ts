@@ -3,9 +3,10 @@ import type { HttpErrorClass } from "../errors/index.js";
 import type { UploadLimits } from "../forms/index.js";
 import type { CompressionOptions } from "../http/compress.js";
 import type { Ctx } from "../http/context.js";
-import type { HttpResponse } from "../http/reply.js";
+import type { HttpResponse, Reply } from "../http/reply.js";
+import type { NdjsonResponse } from "../http/stream.js";
 import { methodMetaFrom } from "../metadata/index.js";
-import type { ResponseKind } from "../openapi/kinds.js";
+import type { NdjsonResponseKind, ResponseKind } from "../openapi/kinds.js";
 import type { ResponseDocs, SecurityDeclaration } from "../openapi/types.js";
 import type { RouteSchemas } from "../validation/types.js";
 import { ROUTE } from "./kinds.js";
@@ -65,17 +66,58 @@ export interface RouteMeta {
   options: RouteOptions;
 }
 
+/** The route's status for a plain returned value (200 unless `status` says otherwise). */
+type StatusOf<O> = O extends { readonly status: infer S extends number } ? S : 200;
+
+/** The most specific `responses` entry for status S (exact, range, "default"), or undefined. */
+type EntryAt<O, S extends number> = O extends { readonly responses: infer D }
+  ? S extends keyof D
+    ? D[S]
+    : `${S}` extends `${infer C extends "1" | "2" | "3" | "4" | "5"}${string}`
+      ? `${C}XX` extends keyof D
+        ? D[`${C}XX`]
+        : "default" extends keyof D
+          ? D["default"]
+          : undefined
+      : undefined
+  : undefined;
+
+/** The schema of a `responses` entry: the entry itself or its `schema`; never for a description. */
+type EntrySchema<E> = E extends StandardSchemaV1 ? E : E extends { readonly schema: infer S extends StandardSchemaV1 } ? S : never;
+
+/** The schema governing a body sent with status S: the route's `response` for its own status, else its `responses`. */
+type SchemaAt<O, S extends number> = [S] extends [StatusOf<O>]
+  ? O extends { readonly response: infer R extends StandardSchemaV1 }
+    ? R
+    : O extends { readonly response: NdjsonResponseKind<infer L extends StandardSchemaV1> }
+      ? L
+      : EntrySchema<EntryAt<O, S>>
+  : EntrySchema<EntryAt<O, S>>;
+
+/** `V`, or what it must be when a schema governs status S (a status only known at run time is not checked). */
+type Governed<O, S extends number, V, Fit> = number extends S ? V : [SchemaAt<O, S>] extends [never] ? V : Fit;
+
+/** One possible returned value, checked against the schema that will write it. */
+type CheckOne<O, V> =
+  V extends Reply<unknown, infer S>
+    ? Governed<O, S, V, Reply<StandardSchemaV1.InferOutput<SchemaAt<O, S>>, S>>
+    : V extends NdjsonResponse<unknown, infer S>
+      ? Governed<O, S, V, NdjsonResponse<StandardSchemaV1.InferOutput<SchemaAt<O, S>>, S>>
+      : V extends HttpResponse
+        ? V
+        : O extends { readonly response: ResponseKind }
+          ? StreamedReturn
+          : Governed<O, StatusOf<O>, V, StandardSchemaV1.InferOutput<SchemaAt<O, StatusOf<O>>>>;
+
 /**
- * What a handler may return on a route: with a `response` schema, a value of its output type
- * (extra properties allowed, since the serializer drops them) or any HttpResponse (a reply,
- * a stream, events), directly or as a promise; declared a file or a stream (`fileOf()`…), a
- * response, bytes or a stream; without one, anything.
+ * What a handler returning R may return on a route with options O: each possible value as it
+ * is, except where a schema governs its status. Then a plain value (sent with the route's
+ * status), a `reply()` body and each `ndjson()` item must be of that schema's output type
+ * (extra properties allowed: the serializer drops them). Other responses (files, streams,
+ * events) pass; so does a reply whose status is only known at run time. A route declared a
+ * file or a stream (`fileOf()`…) returns a response, bytes or a stream, not a JSON value.
  */
-export type RouteReturn<O> = O extends { readonly response: infer S extends StandardSchemaV1 }
-  ? StandardSchemaV1.InferOutput<S> | HttpResponse | Promise<StandardSchemaV1.InferOutput<S> | HttpResponse>
-  : O extends { readonly response: ResponseKind }
-    ? StreamedReturn | Promise<StreamedReturn>
-    : unknown;
+export type RouteReturn<O, R> = R extends PromiseLike<infer V> ? Promise<CheckOne<O, V>> : CheckOne<O, R>;
 
 /** What a route declared as a file or a stream may return: a response, bytes, or a stream to pipe. */
 type StreamedReturn = HttpResponse | Uint8Array | AsyncIterable<unknown>;
@@ -84,8 +126,8 @@ type StreamedReturn = HttpResponse | Uint8Array | AsyncIterable<unknown>;
  * The decorator's parameter type ties the handler to the route's schemas: a handler whose
  * context type disagrees with `options` is not assignable, so it does not compile.
  */
-export type RouteDecorator<O extends RouteOptions> = <This, R extends RouteReturn<O>>(
-  target: (this: This, ctx: Ctx<O>) => R,
+export type RouteDecorator<O extends RouteOptions> = <This, R>(
+  target: (this: This, ctx: Ctx<O>) => NoInfer<RouteReturn<O, R>>,
   context: ClassMethodDecoratorContext<This, (this: This, ctx: Ctx<O>) => R>,
 ) => void;
 

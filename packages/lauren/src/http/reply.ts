@@ -7,7 +7,7 @@ import type { Logger } from "../app/logger.js";
 import { extraHeaders, sendPayload } from "./body.js";
 import type { CompressionPolicy } from "./compress.js";
 import type { SetCookie } from "./send.js";
-import type { Serialize } from "./serialize.js";
+import type { SerializerFor } from "./serialize.js";
 
 /** What a response may need while it writes itself. */
 export interface ResponseEnv {
@@ -23,30 +23,32 @@ export type HeaderMap = Readonly<Record<string, string | number | readonly strin
 export abstract class HttpResponse {
   /**
    * Writes the whole response. `setCookie` is the session cookie to send with the headers
-   * (already persisted), or null.
+   * (already persisted), or null. `serializers`: the route's response schemas by status, for
+   * a response whose body a schema may govern (a reply, NDJSON); null when it declares none.
    */
-  abstract writeTo(res: ServerResponse, setCookie: SetCookie, env: ResponseEnv): void | Promise<void>;
+  abstract writeTo(res: ServerResponse, setCookie: SetCookie, env: ResponseEnv, serializers?: SerializerFor | null): void | Promise<void>;
 }
 
-export interface ReplyInit {
-  status?: number;
+export interface ReplyInit<S extends number = number> {
+  status?: S;
   headers?: HeaderMap;
 }
 
-export class Reply extends HttpResponse {
-  readonly body: unknown;
-  readonly status: number;
+/** A body with a status and headers. `B` and `S` let the compiler check the body against the route's schema for `S`. */
+export class Reply<B = unknown, S extends number = number> extends HttpResponse {
+  readonly body: B;
+  readonly status: S;
   readonly headers: HeaderMap;
 
-  constructor(body: unknown, init: ReplyInit = {}) {
+  constructor(body: B, init: ReplyInit<S> = {}) {
     super();
     this.body = body;
-    this.status = init.status ?? 200;
+    this.status = init.status ?? (200 as S);
     this.headers = init.headers ?? {};
   }
 
-  /** `serialize`: the route's response schema serializer, when the reply carries the declared body. */
-  writeTo(res: ServerResponse, setCookie: SetCookie, env: ResponseEnv, serialize: Serialize | null = null): void | Promise<void> {
+  /** A JSON body is written by the schema the route declares for this status, if any. */
+  writeTo(res: ServerResponse, setCookie: SetCookie, env: ResponseEnv, serializers: SerializerFor | null = null): void | Promise<void> {
     const { body } = this;
     let payload: string | Buffer | null;
     let type: string | null = null;
@@ -58,6 +60,7 @@ export class Reply extends HttpResponse {
       payload = asBuffer(body);
       type = OCTETS;
     } else {
+      const serialize = serializers === null ? null : serializers(this.status);
       payload = serialize === null ? JSON.stringify(body) : serialize(body);
       type = "application/json";
     }
@@ -75,11 +78,11 @@ export function asBuffer(bytes: Uint8Array): Buffer {
 }
 
 /** Any status and headers: `return reply(hero, { status: 201, headers: { location } })`. */
-export function reply(body: unknown, init?: ReplyInit): Reply {
+export function reply<B, S extends number = 200>(body: B, init?: ReplyInit<S>): Reply<B, S> {
   return new Reply(body, init);
 }
 
 /** A redirect (302 unless told otherwise) to `location`. */
-export function redirect(location: string, status = 302): Reply {
+export function redirect(location: string, status = 302): Reply<null> {
   return new Reply(null, { status, headers: { location } });
 }

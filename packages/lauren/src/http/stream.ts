@@ -10,6 +10,7 @@ import { pipeline } from "node:stream/promises";
 import { openStream } from "./body.js";
 import { type HeaderMap, HttpResponse, type ResponseEnv } from "./reply.js";
 import type { SetCookie } from "./send.js";
+import { ResponseSchemaError, type Serialize, type SerializerFor } from "./serialize.js";
 
 export type StreamChunk = string | Uint8Array;
 export type StreamSource = Readable | AsyncIterable<StreamChunk> | Iterable<StreamChunk>;
@@ -77,14 +78,57 @@ export function stream(source: StreamSource, init?: StreamInit): StreamResponse 
 
 /**
  * Newline-delimited JSON (`application/x-ndjson`): each item as one compact JSON line,
- * pulled from the source only as fast as the client reads.
+ * pulled from the source only as fast as the client reads. When the route declares a schema
+ * for the stream's status (`response`, or a `responses` entry), it governs each line: items
+ * are written by its serializer, undeclared fields dropped, exactly like a JSON body.
  */
-export function ndjson(items: AsyncIterable<unknown> | Iterable<unknown>, init: Omit<StreamInit, "type"> = {}): StreamResponse {
-  return new StreamResponse(lines(items), { ...init, type: "application/x-ndjson" });
+export class NdjsonResponse<T = unknown, S extends number = number> extends StreamResponse {
+  declare readonly status: S;
+  /** The type of one line, for the compiler only (checked against the route's schema). */
+  declare readonly item?: T;
+  readonly #line: LineWriter;
+
+  constructor(items: AsyncIterable<T> | Iterable<T>, init: Omit<StreamInit, "type" | "status"> & { status?: S } = {}) {
+    const line: LineWriter = { serialize: null };
+    super(lines(items, line), { ...init, type: "application/x-ndjson" });
+    this.#line = line;
+  }
+
+  override writeTo(res: ServerResponse, setCookie: SetCookie, env: ResponseEnv, serializers: SerializerFor | null = null): Promise<void> {
+    this.#line.serialize = serializers === null ? null : serializers(this.status);
+    return super.writeTo(res, setCookie, env);
+  }
 }
 
-async function* lines(items: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<string> {
-  for await (const item of items) yield `${JSON.stringify(item)}\n`;
+/** `return ndjson(heroes)`: one JSON line per item, status 200 unless told otherwise. */
+export function ndjson<T, S extends number = 200>(
+  items: AsyncIterable<T> | Iterable<T>,
+  init?: Omit<StreamInit, "type" | "status"> & { status?: S },
+): NdjsonResponse<T, S> {
+  return new NdjsonResponse(items, init);
+}
+
+/** How the lines of one NDJSON response are written; set when the response is sent. */
+interface LineWriter {
+  serialize: Serialize | null;
+}
+
+async function* lines(items: AsyncIterable<unknown> | Iterable<unknown>, line: LineWriter): AsyncGenerator<string> {
+  let index = 0;
+  for await (const item of items) {
+    const { serialize } = line;
+    if (serialize === null) yield `${JSON.stringify(item)}\n`;
+    else {
+      let text: string;
+      try {
+        text = serialize(item);
+      } catch (err) {
+        throw err instanceof ResponseSchemaError ? new ResponseSchemaError(err.route, `item ${index}, ${err.reason}`) : err;
+      }
+      yield `${text}\n`;
+    }
+    index++;
+  }
 }
 
 /** A Readable or an async iterable: what a handler may return to stream. */

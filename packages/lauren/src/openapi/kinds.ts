@@ -17,11 +17,11 @@ export interface FileResponseKind {
   readonly types: readonly string[];
 }
 
-export interface NdjsonResponseKind {
+export interface NdjsonResponseKind<S extends StandardSchemaV1 | null = StandardSchemaV1 | null> {
   readonly [KIND]: true;
   readonly kind: "ndjson";
-  /** What each line holds, when declared. */
-  readonly item: StandardSchemaV1 | null;
+  /** What each line holds, when declared: it then also governs each line sent (see http/serialize.ts). */
+  readonly item: S;
 }
 
 export interface StreamResponseKind {
@@ -37,7 +37,9 @@ export function fileOf(...types: string[]): FileResponseKind {
   return { [KIND]: true, kind: "file", types: types.length === 0 ? ["application/octet-stream"] : types };
 }
 
-/** Newline-delimited JSON (`ndjson(...)`); `item` documents one line. */
+/** Newline-delimited JSON (`ndjson(...)`); `item` documents one line and writes each one (undeclared fields dropped). */
+export function ndjsonOf<S extends StandardSchemaV1>(item: S): NdjsonResponseKind<S>;
+export function ndjsonOf(): NdjsonResponseKind<null>;
 export function ndjsonOf(item?: StandardSchemaV1): NdjsonResponseKind {
   return { [KIND]: true, kind: "ndjson", item: item ?? null };
 }

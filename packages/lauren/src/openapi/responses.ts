@@ -206,6 +206,12 @@ function streamedResponses(
 
 const STATUS_KEY = /^(?:[1-5]\d\d|[1-5]XX|default)$/;
 
+/** The description of an entry given as a bare schema: the reason phrase of its key. */
+function keyReason(key: string): string {
+  if (key === "default") return "Any other status";
+  return key.endsWith("XX") ? `Any ${key} status` : reason(Number(key));
+}
+
 /**
  * The route's `responses` option: what the handler answers by hand. Each entry replaces what
  * the generator would have said for that status, since the author knows the handler best.
@@ -218,7 +224,8 @@ export function declaredResponses(route: CompiledRoute, registry: SchemaRegistry
         `${route.contextRoute.label} documents a response under ${JSON.stringify(status)}; use a status (404), a range ("4XX") or "default".`,
       );
     }
-    const doc: ResponseDoc = typeof entry === "string" ? { description: entry } : entry;
+    const doc: ResponseDoc =
+      typeof entry === "string" ? { description: entry } : "~standard" in entry ? { description: keyReason(status), schema: entry } : entry;
     if (typeof doc.description !== "string" || doc.description.length === 0) {
       throw new ConfigurationError(`${route.contextRoute.label} documents its ${status} response without a description.`);
     }

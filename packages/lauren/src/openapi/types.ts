@@ -122,7 +122,7 @@ export interface OpenApiTag {
   externalDocs?: { url: string; description?: string };
 }
 
-/** A response a handler produces by hand (`reply(...)`), documented under its status. */
+/** A response a handler produces by hand (`reply(...)`, a stream), documented under its status. */
 export interface ResponseDoc {
   description: string;
   /** Schema of the body; leave out for a response without one. */
@@ -131,8 +131,12 @@ export interface ResponseDoc {
   mediaType?: string;
 }
 
-/** Keyed by status (`404`), range (`"4XX"`) or `"default"`. */
-export type ResponseDocs = Readonly<Record<number | string, ResponseDoc | string>>;
+/**
+ * Keyed by status (`404`), range (`"4XX"`) or `"default"`: a description (no body), a schema
+ * (described by the status's reason phrase), or both. An entry's schema governs the bodies
+ * sent with that status as the route's `response` governs its own: undeclared fields dropped.
+ */
+export type ResponseDocs = Readonly<Record<number | string, ResponseDoc | string | StandardSchemaV1>>;
 
 export interface OpenApiDocument {
   openapi: "3.1.0";

@@ -4,10 +4,12 @@
  */
 import { Readable } from "node:stream";
 import { z } from "zod";
-import { type Ctx, controller, EventStream, file, fileOf, get, ndjson, ndjsonOf, post, reply, stream } from "../../src/index.js";
+import { type Ctx, controller, EventStream, file, fileOf, get, ndjson, ndjsonOf, post, redirect, reply, stream } from "../../src/index.js";
 
 const Hero = z.object({ id: z.number().int(), name: z.string() });
 const Params = z.object({ id: z.coerce.number().int() });
+const Missing = z.object({ id: z.number().int(), reason: z.string() });
+const Problem = z.object({ problem: z.string() });
 
 @controller("/returns")
 export class ReturnTypes {
@@ -82,5 +84,79 @@ export class ReturnTypes {
   @get("/not-a-file", { response: fileOf("image/png") })
   notAFile() {
     return { id: 1 };
+  }
+
+  // @ts-expect-error: an NDJSON line's `name` is declared a string.
+  @get("/lines/bad", { response: ndjsonOf(Hero) })
+  badLines() {
+    return ndjson([{ id: 1, name: 42 }]);
+  }
+
+  // Each line may carry more (the serializer drops it), and a schema-less ndjsonOf() checks nothing.
+  @get("/lines/extra", { response: ndjsonOf(Hero) })
+  extraLines() {
+    return ndjson([{ id: 1, name: "Nyx", secret_identity: "Jane" }]);
+  }
+
+  @get("/lines/any", { response: ndjsonOf() })
+  anyLines() {
+    return ndjson([{ anything: true }]);
+  }
+}
+
+/** Per-status schemas: a reply's body must fit the schema declared for its status. */
+@controller("/statuses")
+export class StatusTypes {
+  @get("/{id}", { params: Params, response: Hero, responses: { 404: Missing, "5XX": Problem, 409: "Taken" } })
+  async lookup({ params }: Ctx<{ params: typeof Params }>) {
+    if (params.id === 0) return reply({ id: 0, reason: "never recruited" }, { status: 404 });
+    if (params.id === 1) return reply({ problem: "the roster is down" }, { status: 503 });
+    if (params.id === 2) return reply({ anything: "a description declares no body" }, { status: 409 });
+    if (params.id === 3) return reply({ anything: "no entry for 202" }, { status: 202 });
+    if (params.id === 4) return redirect("/statuses/1");
+    return { id: params.id, name: "Nyx" };
+  }
+
+  // @ts-expect-error: the 404 body needs `reason`.
+  @get("/missing", { response: Hero, responses: { 404: Missing } })
+  missing() {
+    return reply({ id: 0 }, { status: 404 });
+  }
+
+  // @ts-expect-error: "5XX" governs a 503, and `problem` is a string.
+  @get("/range", { responses: { "5XX": Problem } })
+  range() {
+    return reply({ problem: 503 }, { status: 503 });
+  }
+
+  // @ts-expect-error: the default entry governs statuses nothing else declares.
+  @get("/default", { responses: { default: { description: "Any other", schema: Problem } } })
+  fallback() {
+    return reply({ nope: true }, { status: 418 });
+  }
+
+  // @ts-expect-error: a reply without a status is a 200, governed by `response`.
+  @get("/implicit", { response: Hero })
+  implicit() {
+    return reply({ id: "one" });
+  }
+
+  // No `response`: the entry for the route's own status governs plain values.
+  @post("/", { status: 201, responses: { 201: Hero } })
+  created() {
+    return { id: 2, name: "Vex" };
+  }
+
+  // @ts-expect-error: the 201 entry declares `name`.
+  @post("/bad", { status: 201, responses: { 201: Hero } })
+  badCreated() {
+    return { id: 2 };
+  }
+
+  // A status only known at run time cannot be checked, so it is not.
+  @get("/dynamic", { response: Hero, responses: { 404: Missing } })
+  dynamic() {
+    const status: number = Math.random() > 0.5 ? 404 : 410;
+    return reply({ whatever: true }, { status });
   }
 }
