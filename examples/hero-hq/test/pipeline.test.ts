@@ -78,6 +78,10 @@ describe("Hero HQ security headers and request ids", () => {
       await c.get("/openapi.json"),
       await c.get("/docs"),
       await c.get("/me/"),
+      await c.options("/heroes/"),
+      await c.head("/heroes/"),
+      await c.post("/heroes/", { json: { name: "Volt", power: "lightning" }, headers: BADGE }),
+      await c.post("/heroes/", { body: "name=Volt", headers: { ...BADGE, "content-type": "text/plain" } }),
     ];
     for (const r of responses) {
       assert.match(r.header("x-request-id") ?? "", /^[0-9a-f-]{36}$/, `${r.status}`);
@@ -87,6 +91,10 @@ describe("Hero HQ security headers and request ids", () => {
     assert.equal(
       responses[3]?.text,
       '{"error":{"code":"villain_detected","message":"halt! that is not a valid HQ badge","detail":{"hint":"send a valid X-HQ-Badge header"}}}',
+    );
+    assert.deepEqual(
+      responses.slice(-4).map((r) => r.status),
+      [204, 200, 422, 415],
     );
     assert.equal(new Set(responses.map((r) => r.header("x-request-id"))).size, responses.length);
   });

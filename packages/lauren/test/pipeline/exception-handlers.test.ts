@@ -1,7 +1,9 @@
 /** Exception handlers (lookup order, most specific class, DI, rethrow) and problem+json. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { z } from "zod";
 import {
+  type CallNext,
   controller,
   type ErrorContext,
   exceptionHandler,
@@ -12,11 +14,17 @@ import {
   injectable,
   LaurenFactory,
   type LaurenOptions,
+  type MiddlewareContext,
   module,
+  type Next,
   NotFoundError,
   onError,
+  post,
   reply,
   useExceptionHandlers,
+  useGuards,
+  useInterceptors,
+  useMiddleware,
 } from "../../src/index.js";
 import { TestClient } from "../../src/testing/index.js";
 import { recordingLogger } from "../core/support.js";
@@ -95,7 +103,53 @@ class HeroController {
   }
 }
 
-@module({ controllers: [HeroController], providers: [Wording] })
+/** Thrown from one layer of the pipeline; its message names the layer. */
+class LayerFailed extends Error {}
+const fail = (layer: string) => () => {
+  throw new LayerFailed(layer);
+};
+
+@controller("/layers")
+class LayersController {
+  @get("/route-middleware")
+  @useMiddleware(fail("route middleware"))
+  routeMiddleware() {
+    return "unreached";
+  }
+
+  @get("/guard")
+  @useGuards({ canActivate: fail("guard") })
+  guard() {
+    return "unreached";
+  }
+
+  @post("/validation", { body: z.object({ n: z.number() }) })
+  validation() {
+    return "unreached";
+  }
+
+  @get("/interceptor")
+  @useInterceptors(fail("interceptor"))
+  interceptor() {
+    return "unreached";
+  }
+
+  @get("/handler")
+  handler(): never {
+    throw new LayerFailed("handler");
+  }
+
+  @get("/after")
+  @useMiddleware(async (_ctx: MiddlewareContext, next: Next) => {
+    await next();
+    throw new LayerFailed("route middleware, after next()");
+  })
+  after() {
+    return "written, then replaced";
+  }
+}
+
+@module({ controllers: [HeroController, LayersController], providers: [Wording] })
 class AppModule {}
 
 function client(options: LaurenOptions = {}) {
@@ -148,6 +202,33 @@ describe("exception handlers", () => {
     const r = await client().get("/h/map");
     assert.equal(r.status, 404);
     assert.deepEqual(r.json(), { error: { code: "not_found", message: "mapped", detail: { why: "overheated" } } });
+  });
+
+  it("see errors thrown in every layer: global and route middleware, guards, validation, interceptors, the handler", async () => {
+    const c = client({
+      middleware: [(ctx: MiddlewareContext, next: Next) => (ctx.path === "/layers/global" ? fail("global middleware")() : next())],
+      interceptors: [async (_ctx, next: CallNext) => next()],
+      exceptionHandlers: [
+        onError(LayerFailed, (error) => reply({ layer: error.message }, { status: 409 })),
+        onError(HttpError, (error: HttpError) => reply({ layer: "validation", code: error.code }, { status: 400 })),
+      ],
+    });
+    const answers = [];
+    for (const path of ["global", "route-middleware", "guard", "interceptor", "handler", "after"]) {
+      const r = await c.get(`/layers/${path}`);
+      answers.push([r.status, r.json()]);
+    }
+    const invalid = await c.post("/layers/validation", { json: { n: "one" } });
+    answers.push([invalid.status, invalid.json()]);
+    assert.deepEqual(answers, [
+      [409, { layer: "global middleware" }],
+      [409, { layer: "route middleware" }],
+      [409, { layer: "guard" }],
+      [409, { layer: "interceptor" }],
+      [409, { layer: "handler" }],
+      [409, { layer: "route middleware, after next()" }],
+      [400, { layer: "validation", code: "extractor_error" }],
+    ]);
   });
 
   it("refuses handlers without error classes or without @exceptionHandler", () => {
