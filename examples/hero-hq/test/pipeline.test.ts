@@ -99,6 +99,16 @@ describe("Hero HQ security headers and request ids", () => {
     assert.equal(new Set(responses.map((r) => r.header("x-request-id"))).size, responses.length);
   });
 
+  it("carries them on the 503 of a request that arrives during shutdown", async () => {
+    const app = buildApp({ logger: false }, readConfig({}));
+    const c = new TestClient(app);
+    await app.shutdown();
+    const r = await c.get("/heroes/");
+    assert.equal(r.status, 503);
+    assert.match(r.header("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+    assert.equal(r.header("x-content-type-options"), "nosniff");
+  });
+
   it("echoes a well-formed incoming request id", async () => {
     const r = await client().get("/heroes/", { headers: { "x-request-id": "lb-42" } });
     assert.equal(r.header("x-request-id"), "lb-42");

@@ -49,6 +49,8 @@ export interface DispatchDeps {
   middleware?: Chain | null;
   /** The leading header-only global middleware (request id, security headers), run without the onion; or null. */
   prelude?: Prelude | null;
+  /** The global built-ins left in the onion (cors()…), run on the 503 answered during shutdown; or null. */
+  drainingMiddleware?: Chain | null;
   /** The app's exception handlers (for errors before routing), or null. */
   exceptionHandlers?: ExceptionHandlerTable | null;
   events?: EventBus | null;
@@ -95,9 +97,7 @@ export class Dispatcher {
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const pre = this.#prelude === null ? null : this.#prelude(req);
     if (this.draining) {
-      if (pre !== null) setDefaultHeaders(res, pre.headers);
-      const err = new ServiceUnavailableError("server is shutting down", {}, { headers: { connection: "close", "retry-after": "1" } });
-      this.#writeError(res, err, null, null);
+      this.#refuseWhileDraining(req, res, pre);
       return;
     }
     const url = req.url ?? "/";
@@ -179,6 +179,38 @@ export class Dispatcher {
     ex.response.flush();
     if (start !== -1) this.#finished(req, res, path, matched, request.id, start);
     return tasks;
+  }
+
+  /**
+   * A request during shutdown: 503 with connection: close. The global built-ins (request id,
+   * security headers, CORS) still add their headers; the app's own middleware does not run.
+   */
+  #refuseWhileDraining(req: IncomingMessage, res: ServerResponse, pre: PreludeResult | null): void {
+    const err = new ServiceUnavailableError("server is shutting down", {}, { headers: { connection: "close", "retry-after": "1" } });
+    const chain = this.#deps.drainingMiddleware ?? null;
+    if (chain === null) {
+      if (pre !== null) setDefaultHeaders(res, pre.headers);
+      this.#writeError(res, err, null, null);
+      return;
+    }
+    const { options } = this.#deps;
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const request = new LaurenRequest(req, q === -1 ? url : url.slice(0, q), "", options.maxBodySize, options.trustProxy);
+    const ex = new Exchange(request, new PendingResponse(res), this.#env, options.trustProxy, this.#routeFor);
+    if (pre !== null) {
+      if (pre.id !== null) request.id = pre.id;
+      ex.response.addDefaults(pre.headers);
+    }
+    const answered = chain(ex, async () => this.#writeError(res, err, null, null))
+      .catch((thrown: unknown) => this.#failOutside(ex, thrown))
+      .then(() => {
+        // A CORS preflight is still answered (204); it too ends the connection.
+        ex.response.setHeader("connection", "close");
+        ex.response.flush();
+        return undefined;
+      });
+    this.#track(res, answered);
   }
 
   /** Finds the route a middleware asks about (CORS looks up the route a preflight is for). */

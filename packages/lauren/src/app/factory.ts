@@ -19,7 +19,7 @@ import { mountOpenApi } from "../openapi/index.js";
 import { compose } from "../pipeline/compose.js";
 import { compileExceptionHandlers } from "../pipeline/exception-handlers.js";
 import { compileInterceptors } from "../pipeline/interceptors.js";
-import { compileMiddleware } from "../pipeline/middleware.js";
+import { compileMiddleware, drainingLayers } from "../pipeline/middleware.js";
 import { splitPrelude } from "../pipeline/prelude.js";
 import { attachBroadcastAdapter, installWebSockets } from "../realtime/index.js";
 import { RevocationStore, SessionEngine, UserSessions } from "../sessions/index.js";
@@ -139,6 +139,8 @@ function assemble(build: Build): LaurenApplication {
   const middleware = compileMiddleware(options.middleware ?? [], container, root, "the middleware option");
   // requestId() and securityHeaders() at the front run as a synchronous prelude; the rest stays an onion.
   const { prelude, rest: onion } = splitPrelude(middleware, resolved.trustProxy);
+  // The built-ins left in the onion (cors(), or one placed after other middleware) still run on the shutdown 503.
+  const whileDraining = drainingLayers(onion);
   const globalInterceptors = compileInterceptors(options.interceptors ?? [], container, root, "the interceptors option");
   const globalExceptionHandlers = compileExceptionHandlers(
     options.exceptionHandlers ?? [],
@@ -174,6 +176,7 @@ function assemble(build: Build): LaurenApplication {
     logger,
     options: resolved,
     middleware: onion.length === 0 ? null : compose(onion),
+    drainingMiddleware: whileDraining.length === 0 ? null : compose(whileDraining),
     prelude,
     exceptionHandlers: globalExceptionHandlers.length === 0 ? null : [globalExceptionHandlers],
     events,

@@ -64,6 +64,22 @@ export interface CompiledMiddleware {
   readonly fn: MiddlewareFn;
 }
 
+const WHILE_DRAINING = Symbol("lauren.runsWhileDraining");
+
+/**
+ * Marks a built-in that only adds headers (request id, security headers, CORS), so it also
+ * runs on the 503 answered during shutdown, when the app's other middleware no longer does.
+ */
+export function runsWhileDraining(fn: MiddlewareFn): MiddlewareFn {
+  (fn as MiddlewareFn & { [WHILE_DRAINING]?: true })[WHILE_DRAINING] = true;
+  return fn;
+}
+
+/** The layers of a global list that still run during shutdown. */
+export function drainingLayers(list: readonly CompiledMiddleware[]): CompiledMiddleware[] {
+  return list.filter((m) => (m.fn as MiddlewareFn & { [WHILE_DRAINING]?: true })[WHILE_DRAINING] === true);
+}
+
 function isClass(value: unknown): value is Class<Middleware> {
   return typeof value === "function" && typeof (value as { prototype?: { use?: unknown } }).prototype?.use === "function";
 }

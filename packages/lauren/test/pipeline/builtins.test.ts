@@ -203,3 +203,60 @@ describe("requestId()", () => {
     );
   });
 });
+
+describe("during shutdown", () => {
+  it("the 503 still carries the request id, security headers and CORS; the app's own middleware does not run", async () => {
+    const ran: string[] = [];
+    const app = LaurenFactory.create(AppModule, {
+      logger: false,
+      middleware: [
+        requestId(),
+        securityHeaders(),
+        cors(POLICY),
+        (_ctx, next) => {
+          ran.push("own middleware");
+          return next();
+        },
+      ],
+    });
+    const c = new TestClient(app);
+    await app.shutdown();
+    const r = await c.get("/heroes/", { headers: { origin: ALLOWED, "x-request-id": "drain-1" } });
+    assert.equal(r.status, 503);
+    assert.deepEqual(r.json(), { error: { code: "service_unavailable", message: "server is shutting down", detail: {} } });
+    assert.equal(r.header("connection"), "close");
+    assert.equal(r.header("retry-after"), "1");
+    assert.equal(r.header("x-request-id"), "drain-1");
+    assert.equal(r.header("x-content-type-options"), "nosniff");
+    assert.equal(r.header("access-control-allow-origin"), ALLOWED);
+    assert.equal(r.header("access-control-allow-credentials"), "true");
+    const pre = await c.options("/heroes/", preflight(ALLOWED));
+    assert.equal(pre.status, 204);
+    assert.equal(pre.header("connection"), "close");
+    assert.equal(pre.header("access-control-allow-origin"), ALLOWED);
+    assert.deepEqual(ran, []);
+  });
+
+  it("a built-in placed after the app's own middleware still runs on the 503", async () => {
+    const app = LaurenFactory.create(AppModule, {
+      logger: false,
+      middleware: [(_ctx, next) => next(), requestId({ generate: () => "late-id" }), securityHeaders()],
+    });
+    const c = new TestClient(app);
+    await app.shutdown();
+    const r = await c.get("/heroes/");
+    assert.equal(r.status, 503);
+    assert.equal(r.header("x-request-id"), "late-id");
+    assert.equal(r.header("x-content-type-options"), "nosniff");
+  });
+
+  it("without global middleware the 503 is written as before", async () => {
+    const app = LaurenFactory.create(AppModule, { logger: false });
+    const c = new TestClient(app);
+    await app.shutdown();
+    const r = await c.get("/heroes/");
+    assert.equal(r.status, 503);
+    assert.equal(r.header("connection"), "close");
+    assert.equal(r.header("x-request-id"), undefined);
+  });
+});

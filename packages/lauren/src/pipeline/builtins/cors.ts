@@ -10,7 +10,7 @@ import type { RouteDescriptor } from "../../guards/execution-context.js";
 import { Reply } from "../../http/reply.js";
 import { metaFrom, methodMetaFrom } from "../../metadata/index.js";
 import type { MiddlewareContext } from "../context.js";
-import type { MiddlewareFn, Next } from "../middleware.js";
+import { type MiddlewareFn, type Next, runsWhileDraining } from "../middleware.js";
 import type { PendingResponse } from "../response.js";
 
 /** A CORS policy that cannot be safe (`*` together with credentials) or is malformed. */
@@ -112,7 +112,7 @@ function routePolicy(route: RouteDescriptor | null, fallback: Policy): Policy | 
 
 export function cors(options: CorsOptions): MiddlewareFn {
   const app = compilePolicy(options, "cors()");
-  return function cors(ctx: MiddlewareContext, next: Next) {
+  return runsWhileDraining(function cors(ctx: MiddlewareContext, next: Next) {
     const origin = ctx.request.raw.headers.origin;
     const requested = ctx.method === "OPTIONS" ? ctx.request.raw.headers["access-control-request-method"] : undefined;
     const policy = overrides === 0 ? app : routePolicy(ctx.routeFor(requested ?? ctx.method), app);
@@ -133,7 +133,7 @@ export function cors(options: CorsOptions): MiddlewareFn {
     if (allowHeaders !== null && allowHeaders !== "") headers.push("access-control-allow-headers", allowHeaders);
     if (policy.allowHeaders === null && !policy.any) headers[headers.indexOf("Origin")] = "Origin, Access-Control-Request-Headers";
     return new Reply(null, { status: 204, headers: pairs(headers) });
-  };
+  });
 }
 
 function pairs(flat: readonly string[]): Record<string, string> {

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { ConfigurationError } from "../../errors/index.js";
-import type { MiddlewareFn } from "../middleware.js";
+import { type MiddlewareFn, runsWhileDraining } from "../middleware.js";
 import { withHeaderStep } from "../prelude.js";
 import type { PendingResponse } from "../response.js";
 
@@ -47,12 +47,12 @@ export function requestId(options: RequestIdOptions = {}): MiddlewareFn {
     const incoming = trust ? req.headers[header] : undefined;
     return typeof incoming === "string" && WELL_FORMED.test(incoming) ? incoming : generate();
   };
-  const fn: MiddlewareFn = function requestId(ctx, next) {
+  const fn = runsWhileDraining(function requestId(ctx, next) {
     const id = choose(ctx.request.raw);
     ctx.requestId = id;
     (ctx.response as PendingResponse).addDefaults([header, id]);
     return next();
-  };
+  });
   return withHeaderStep(fn, {
     names: [header],
     apply(req, _trustProxy, out) {

@@ -6,7 +6,7 @@
  */
 import { ConfigurationError } from "../../errors/index.js";
 import { isSecure, type MiddlewareContext } from "../context.js";
-import type { MiddlewareFn } from "../middleware.js";
+import { type MiddlewareFn, runsWhileDraining } from "../middleware.js";
 import { withHeaderStep } from "../prelude.js";
 import type { PendingResponse } from "../response.js";
 
@@ -57,10 +57,10 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
   const plain = [...headers].flat();
   const hsts = hstsValue(options.hsts);
   const secure = hsts === null ? plain : [...plain, "strict-transport-security", hsts];
-  const fn: MiddlewareFn = function securityHeaders(ctx: MiddlewareContext, next) {
+  const fn = runsWhileDraining(function securityHeaders(ctx: MiddlewareContext, next) {
     (ctx.response as PendingResponse).addDefaults(hsts !== null && ctx.secure ? secure : plain);
     return next();
-  };
+  });
   return withHeaderStep(fn, {
     names: secure.filter((_, i) => i % 2 === 0),
     apply(req, trustProxy, out) {
