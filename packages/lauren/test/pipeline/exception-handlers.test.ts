@@ -11,7 +11,6 @@ import {
   HttpError,
   InvalidExceptionHandlerError,
   inject,
-  injectable,
   LaurenFactory,
   type LaurenOptions,
   type MiddlewareContext,
@@ -28,21 +27,16 @@ import {
 } from "../../src/index.js";
 import { TestClient } from "../../src/testing/index.js";
 import { recordingLogger } from "../core/support.js";
-
-class DomainError extends Error {}
-class MissingHero extends DomainError {
-  constructor(readonly id: number) {
-    super(`hero ${id} is missing`);
-  }
-}
-class Overheated extends DomainError {}
-
-@injectable()
-class Wording {
-  missing(id: number): string {
-    return `no hero ${id} on the roster`;
-  }
-}
+import {
+  appAny,
+  appDomain,
+  handlerDomain,
+  MissingHero,
+  Overheated,
+  overheatedAsNotFound,
+  rethrowOverheated,
+  Wording,
+} from "./error-fixtures.js";
 
 @exceptionHandler(MissingHero)
 class MissingHeroHandler {
@@ -51,10 +45,6 @@ class MissingHeroHandler {
     return reply({ level: "controller-class", message: this.wording.missing(error.id), route: ctx.route?.route ?? null }, { status: 404 });
   }
 }
-
-const routeDomain = onError(DomainError, () => reply({ level: "route-domain" }, { status: 409 }));
-const appDomain = onError(DomainError, () => reply({ level: "app-domain" }, { status: 400 }));
-const appAny = onError(Error, () => reply({ level: "app-any" }, { status: 503 }));
 
 @controller("/h")
 @useExceptionHandlers(MissingHeroHandler)
@@ -66,7 +56,7 @@ class HeroController {
 
   /** A route handler for DomainError beats the controller's more specific MissingHero handler. */
   @get("/missing-here")
-  @useExceptionHandlers(routeDomain)
+  @useExceptionHandlers(handlerDomain)
   missingHere(): never {
     throw new MissingHero(8);
   }
@@ -82,17 +72,13 @@ class HeroController {
   }
 
   @get("/rethrow")
-  @useExceptionHandlers(
-    onError(Overheated, (error) => {
-      throw error;
-    }),
-  )
+  @useExceptionHandlers(rethrowOverheated)
   rethrow(): never {
     throw new Overheated("rethrown detail");
   }
 
   @get("/map")
-  @useExceptionHandlers(onError(Overheated, () => new NotFoundError("mapped", { why: "overheated" })))
+  @useExceptionHandlers(overheatedAsNotFound)
   map(): never {
     throw new Overheated("x");
   }
@@ -165,7 +151,7 @@ describe("exception handlers", () => {
 
   it("looks on the route first, then the controller, then the app", async () => {
     const c = client({ exceptionHandlers: [appDomain, appAny] });
-    assert.deepEqual((await c.get("/h/missing-here")).json(), { level: "route-domain" });
+    assert.deepEqual((await c.get("/h/missing-here")).json(), { level: "handler-domain" });
     assert.deepEqual((await c.get("/h/missing")).json().level, "controller-class");
     assert.deepEqual((await c.get("/h/hot")).json(), { level: "app-domain" });
   });

@@ -59,6 +59,15 @@ class Teapot extends HttpError {
   static override code = "teapot";
 }
 
+/** Maps any error of the handler to a 418. */
+async function toTeapot(_ctx: ExecutionContext, next: CallNext) {
+  try {
+    return await next();
+  } catch {
+    throw new Teapot("mapped by an interceptor");
+  }
+}
+
 class Allow {
   canActivate(): boolean {
     seen.push("guard");
@@ -98,13 +107,7 @@ class InterceptedController {
   }
 
   @get("/fails")
-  @useInterceptors(async (_ctx: ExecutionContext, next: CallNext) => {
-    try {
-      return await next();
-    } catch {
-      throw new Teapot("mapped by an interceptor");
-    }
-  })
+  @useInterceptors(toTeapot)
   fails(): never {
     throw new Error("raw");
   }
@@ -148,13 +151,7 @@ class Gateway {
   }
 
   @onMessage("fails")
-  @useInterceptors(async (_ctx: ExecutionContext, next: CallNext) => {
-    try {
-      return await next();
-    } catch {
-      throw new Teapot("mapped by an interceptor");
-    }
-  })
+  @useInterceptors(toTeapot)
   fails(): never {
     throw new Error("raw");
   }

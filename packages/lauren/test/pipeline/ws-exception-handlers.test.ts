@@ -10,11 +10,9 @@ import {
   type ErrorContext,
   exceptionHandler,
   inject,
-  injectable,
   LaurenFactory,
   type LaurenOptions,
   module,
-  NotFoundError,
   onError,
   onMessage,
   reply,
@@ -24,22 +22,19 @@ import {
 } from "../../src/index.js";
 import { WsTestClient } from "../../src/testing/index.js";
 import { recordingLogger } from "../core/support.js";
+import {
+  appAny,
+  appDomain,
+  DomainError,
+  handlerDomain,
+  MissingHero,
+  Overheated,
+  overheatedAsNotFound,
+  rethrowOverheated,
+  Wording,
+} from "./error-fixtures.js";
 
-class DomainError extends Error {}
-class MissingHero extends DomainError {
-  constructor(readonly id: number) {
-    super(`hero ${id} is missing`);
-  }
-}
-class Overheated extends DomainError {}
 class Sealed extends DomainError {}
-
-@injectable()
-class Wording {
-  missing(id: number): string {
-    return `no hero ${id} on the roster`;
-  }
-}
 
 @exceptionHandler(MissingHero)
 class MissingHeroHandler {
@@ -56,10 +51,6 @@ class MissingHeroHandler {
   }
 }
 
-const messageDomain = onError(DomainError, () => reply({ level: "message-domain" }));
-const appDomain = onError(DomainError, () => reply({ level: "app-domain" }));
-const appAny = onError(Error, () => reply({ level: "app-any" }));
-
 @wsController("/hq")
 @useExceptionHandlers(MissingHeroHandler)
 class HqGateway {
@@ -68,9 +59,9 @@ class HqGateway {
     throw new MissingHero(7);
   }
 
-  /** A message handler's DomainError handler beats the gateway's more specific MissingHero one. */
+  /** A message handler's DomainError handler (the reply's status means nothing here) beats the gateway's more specific MissingHero one. */
   @onMessage("missing-here")
-  @useExceptionHandlers(messageDomain)
+  @useExceptionHandlers(handlerDomain)
   missingHere(): never {
     throw new MissingHero(8);
   }
@@ -86,17 +77,13 @@ class HqGateway {
   }
 
   @onMessage("rethrow")
-  @useExceptionHandlers(
-    onError(Overheated, (error) => {
-      throw error;
-    }),
-  )
+  @useExceptionHandlers(rethrowOverheated)
   rethrow(): never {
     throw new Overheated("rethrown secret");
   }
 
   @onMessage("map")
-  @useExceptionHandlers(onError(Overheated, () => new NotFoundError("mapped", { why: "overheated" })))
+  @useExceptionHandlers(overheatedAsNotFound)
   map(): never {
     throw new Overheated("x");
   }
@@ -164,7 +151,7 @@ describe("exception handlers on WebSocket messages", { timeout: 30_000 }, () => 
   it("looks on the message handler first, then the gateway, then the app", () =>
     withSocket({ exceptionHandlers: [appDomain, appAny] }, async (ws) => {
       ws.sendJson({ event: "missing-here" });
-      assert.deepEqual(await ws.receiveJson(), { level: "message-domain" });
+      assert.deepEqual(await ws.receiveJson(), { level: "handler-domain" });
       ws.sendJson({ event: "missing" });
       assert.equal((await ws.receiveJson()).level, "gateway-class");
       ws.sendJson({ event: "hot" });

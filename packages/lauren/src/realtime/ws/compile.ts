@@ -116,16 +116,14 @@ function compileGateway(
   let onDisconnect: string | symbol | null = null;
   const messages = new Map<string, CompiledMessage>();
   const guards: unknown[] = [...input.globalGuards, ...meta.guards];
-  const outer = [
-    ...(input.globalInterceptors ?? []),
-    ...compileInterceptors(listed<InterceptorLike>(meta.kinds, USE_INTERCEPTORS), input.container, module, label),
-  ];
-  const gatewayHandlers = compileExceptionHandlers(
-    listed<ExceptionHandlerLike>(meta.kinds, USE_EXCEPTION_HANDLERS),
-    input.container,
-    module,
-    label,
-  );
+  /** `@useInterceptors` and `@useExceptionHandlers` of the class or of one method. */
+  const level = (kinds: ReadonlyMap<symbol, unknown>, usedBy: string) => ({
+    interceptors: compileInterceptors(listed<InterceptorLike>(kinds, USE_INTERCEPTORS), input.container, module, usedBy),
+    handlers: compileExceptionHandlers(listed<ExceptionHandlerLike>(kinds, USE_EXCEPTION_HANDLERS), input.container, module, usedBy),
+  });
+  const own = level(meta.kinds, label);
+  const outer = [...(input.globalInterceptors ?? []), ...own.interceptors];
+  const gatewayHandlers = own.handlers;
   const globalHandlers = input.globalExceptionHandlers ?? [];
   const metadata = new Map(meta.values);
   const descriptor: RouteDescriptor = {
@@ -164,23 +162,15 @@ function compileGateway(
           `${cls.name} handles the "${message.event}" event twice (${String(taken.method)} and ${String(name)}); one handler per event.`,
         );
       }
-      const interceptors = [
-        ...outer,
-        ...compileInterceptors(listed<InterceptorLike>(method.kinds, USE_INTERCEPTORS), input.container, module, where),
-      ];
-      const own = compileExceptionHandlers(
-        listed<ExceptionHandlerLike>(method.kinds, USE_EXCEPTION_HANDLERS),
-        input.container,
-        module,
-        where,
-      );
+      const handlerLevel = level(method.kinds, where);
+      const interceptors = [...outer, ...handlerLevel.interceptors];
       messages.set(message.event, {
         method: name,
         schema: message.options.data ?? null,
         // Interceptors read the class's @setMetadata values, overridden by the handler's own.
         descriptor: { ...descriptor, handlerName: String(name), metadata: new Map([...meta.values, ...method.values]) },
         interceptors: interceptors.length === 0 ? null : interceptors,
-        exceptionHandlers: handlerTable(own, gatewayHandlers, globalHandlers),
+        exceptionHandlers: handlerTable(handlerLevel.handlers, gatewayHandlers, globalHandlers),
       });
     }
   }
