@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { EncryptedCookieSessionStore } from "lauren";
 import { TestClient } from "lauren/testing";
 import { buildApp } from "../src/main.js";
+import { call } from "./wire.js";
 
 const BADGE = { "x-hq-badge": "hq-badge-007" };
 const COOKIE = "lauren_session";
@@ -91,22 +92,37 @@ function start(env: Record<string, string>): Promise<{ child: ChildProcess; url:
   });
 }
 
-test("HERO_HQ_SESSION_STORE=encrypted makes the entry point seal its session cookies", async () => {
+/** The cookie with one byte of its sealed part (IV, ciphertext or tag) XOR-ed: a flipped byte, not a flipped character. */
+function flippedByte(cookie: string, at: number): string {
+  const cut = cookie.lastIndexOf(".") + 1;
+  const sealed = Buffer.from(cookie.slice(cut), "base64url");
+  sealed[at] = (sealed[at] as number) ^ 0x01;
+  return cookie.slice(0, cut) + sealed.toString("base64url");
+}
+
+test("HERO_HQ_SESSION_STORE=encrypted: the entry point seals its cookies, and step 6 answers the same over real HTTP", async () => {
   const { child, url } = await start({ HERO_HQ_SESSION_STORE: "encrypted", HERO_HQ_SEED: "1", SESSION_SECRET: SECRET });
   try {
-    const login = await fetch(`${url}/me/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: '{"hero_id":1}',
-    });
-    assert.equal(await login.text(), '{"welcome":"Volt"}');
-    const cookie = LOGIN_COOKIE.exec(login.headers.get("set-cookie") ?? "")?.[1];
-    assert.ok(cookie !== undefined, login.headers.get("set-cookie") ?? "no cookie");
-    assert.equal(revealsVolt(cookie), false);
-    const me = await fetch(`${url}/me/`, { headers: { cookie: `${COOKIE}=${cookie}` } });
-    assert.equal(await me.text(), VOLT_IDENTIFIED);
-    const forged = await fetch(`${url}/me/`, { headers: { cookie: `${COOKIE}=${flipped(cookie, 15)}` } });
-    assert.equal(await forged.text(), ANONYMOUS);
+    const anonymous = await call(`${url}/me/`, "GET");
+    assert.deepEqual([anonymous.text, anonymous.headers["set-cookie"]], [ANONYMOUS, undefined]);
+    const login = await call(`${url}/me/login`, "POST", { "content-type": "application/json" }, '{"hero_id":1}');
+    assert.equal(login.text, '{"welcome":"Volt"}');
+    const cookie = LOGIN_COOKIE.exec(login.headers["set-cookie"]?.[0] ?? "")?.[1];
+    assert.ok(cookie !== undefined, String(login.headers["set-cookie"]));
+    assert.equal(revealsVolt(cookie), false, "no base64 or hex decoding of the cookie shows the hero");
+    const me = await call(`${url}/me/`, "GET", { cookie: `${COOKIE}=${cookie}` });
+    assert.deepEqual([me.text, me.headers["set-cookie"]], [VOLT_IDENTIFIED, undefined]);
+    const sealedLength = Buffer.from(cookie.slice(cookie.lastIndexOf(".") + 1), "base64url").length;
+    for (const at of [0, 11, 12, sealedLength - 17, sealedLength - 1]) {
+      const forged = await call(`${url}/me/`, "GET", { cookie: `${COOKIE}=${flippedByte(cookie, at)}` });
+      assert.deepEqual([forged.status, forged.text, forged.headers["set-cookie"]], [200, ANONYMOUS, undefined], `byte ${at} flipped`);
+    }
+    const forgedChar = await call(`${url}/me/`, "GET", { cookie: `${COOKIE}=${flipped(cookie, 15)}` });
+    assert.equal(forgedChar.text, ANONYMOUS);
+    const logout = await call(`${url}/me/logout`, "POST", { cookie: `${COOKIE}=${cookie}` });
+    assert.deepEqual([logout.text, logout.headers["set-cookie"]], ['{"farewell":true}', [LOGOUT_COOKIE]]);
+    const unknown = await call(`${url}/me/login`, "POST", { "content-type": "application/json" }, '{"hero_id":999}');
+    assert.deepEqual([unknown.status, unknown.headers["set-cookie"]], [401, undefined]);
   } finally {
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");

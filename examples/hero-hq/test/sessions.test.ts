@@ -4,10 +4,10 @@
  * with the TestClient's jar, and once over real HTTP.
  */
 import assert from "node:assert/strict";
-import { type IncomingHttpHeaders, request } from "node:http";
 import { describe, test } from "node:test";
 import { TestClient, type TestResponse } from "lauren/testing";
 import { buildApp } from "../src/main.js";
+import { call } from "./wire.js";
 
 const BADGE = { "x-hq-badge": "hq-badge-007" };
 const VOLT = { name: "Volt", power: "lightning", wattage: 9001 };
@@ -140,34 +140,6 @@ describe("the tutorial's flow with the cookie jar", () => {
     assert.equal((await browser.get("/me/", { cookies: { [COOKIE]: second } })).text, ANONYMOUS);
   });
 });
-
-interface Wire {
-  status: number;
-  headers: IncomingHttpHeaders;
-  rawHeaders: string[];
-  text: string;
-}
-
-/** One request over a real socket, like curl; rejects after 10 s so the test cannot hang. */
-function call(url: string, method: string, headers: Record<string, string> = {}, body?: string): Promise<Wire> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        clearTimeout(timer);
-        const text = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, text });
-      });
-    });
-    const timer = setTimeout(() => req.destroy(new Error(`no answer from ${url}`)), 10_000);
-    req.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    req.end(body);
-  });
-}
 
 describe("the tutorial's flow over real HTTP", { timeout: 30_000 }, () => {
   test("curl's view: the same bodies and Set-Cookie lines, the cookie between content-type and content-length", async () => {
