@@ -1,6 +1,6 @@
 /**
  * Serves the app's gateways on the HTTP server's 'upgrade' event. Before the handshake it
- * checks, in order: the Origin allowlist, the session (loaded read-only from the cookie)
+ * checks, in order: the handshake's own headers (handshake.ts), the Origin allowlist, the session (loaded read-only from the cookie)
  * and the guards; a refusal is an ordinary HTTP error response on the socket. After it,
  * each connection gets its own gateway instance and a ConnectionRunner.
  */
@@ -20,6 +20,7 @@ import { SESSION_ENDED_CLOSE_CODE, type SessionEngine } from "../../sessions/ind
 import type { CompiledGateway } from "./compile.js";
 import { WebSocketConnection } from "./connection.js";
 import { readonlySession } from "./context.js";
+import { handshakeError, offersWebSocket, refuseMalformed } from "./handshake.js";
 import { originAllowed } from "./origin.js";
 import { refuse } from "./refuse.js";
 import { ConnectionRunner } from "./runner.js";
@@ -49,6 +50,7 @@ export class WsServer {
     this.#deps = deps;
     for (const gateway of deps.gateways) {
       const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: gateway.maxPayload, perMessageDeflate: false });
+      wss.on("wsClientError", refuseMalformed);
       this.#wss.set(gateway, wss);
       this.#live.set(gateway, new Set());
     }
@@ -60,7 +62,7 @@ export class WsServer {
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
     const match = this.#deps.router.lookup("GET", path);
-    if (match === null) return false;
+    if (match === null || !offersWebSocket(req)) return false;
     const gateway = match.route;
     // Until ws owns the socket, a reset by the client must not become an uncaught 'error'.
     socket.on("error", ignore);
@@ -82,6 +84,11 @@ export class WsServer {
   ): Promise<void> {
     if (this.#draining) {
       refuse(socket, new ServiceUnavailableError("server is shutting down", {}, { headers: { "retry-after": "1" } }));
+      return;
+    }
+    const malformed = handshakeError(req);
+    if (malformed !== null) {
+      refuse(socket, malformed);
       return;
     }
     const { options, container, sessions } = this.#deps;
