@@ -21,7 +21,7 @@ import { writeValue } from "../http/result.js";
 import { type SetCookie, writeBody } from "../http/send.js";
 import { setDefaultHeaders } from "../http/server-response.js";
 import type { BackgroundTasks } from "../http/tasks.js";
-import { type Logger, withFields } from "../logging/index.js";
+import { type Logger, ThrottledWarning, withFields } from "../logging/index.js";
 import { admit } from "../pipeline/admission.js";
 import type { Chain } from "../pipeline/compose.js";
 import { Exchange } from "../pipeline/context.js";
@@ -30,6 +30,7 @@ import { runInterceptors } from "../pipeline/interceptors.js";
 import type { Prelude, PreludeResult } from "../pipeline/prelude.js";
 import { type ErrorWriter, errorWriter } from "../pipeline/problem.js";
 import { PendingResponse } from "../pipeline/response.js";
+import { watchAbort } from "../realtime/abort-watch.js";
 import { EventStream } from "../realtime/sse/event-stream.js";
 import type { Router } from "../routing/index.js";
 import type { SessionEngine } from "../sessions/index.js";
@@ -80,6 +81,7 @@ export class Dispatcher {
   readonly #writeError: ErrorWriter;
   readonly #events: EventBus | null;
   readonly #logRequests: boolean;
+  readonly #aborts: ThrottledWarning;
 
   constructor(deps: DispatchDeps) {
     this.#deps = deps;
@@ -91,6 +93,8 @@ export class Dispatcher {
     this.#writeError = errorWriter(deps.options.errorFormat ?? "envelope");
     this.#events = deps.events ?? null;
     this.#logRequests = deps.options.logRequests ?? false;
+    this.#aborts = new ThrottledWarning(deps.logger, "client aborts");
+    watchAbort(this.shutdown.signal, () => this.#aborts.flush());
   }
 
   /** node:http request listener. */
@@ -487,8 +491,9 @@ export class Dispatcher {
     own: readonly string[] | null = null,
   ): Promise<void> {
     if (thrown instanceof ClientAbortedError) {
-      // Nobody is left to answer, and nothing is wrong with the server: one line, no stack.
-      this.#deps.logger.warn(`${route.contextRoute.label}: ${thrown.message}`);
+      // Nobody is left to answer, and nothing is wrong with the server: one line, no stack,
+      // and a burst of them is one warning plus a count.
+      this.#aborts.note(`${route.contextRoute.label}: ${thrown.message}`);
       res.destroy();
       return;
     }

@@ -13,3 +13,4 @@ export {
   withFields,
 } from "./logger.js";
 export { fromPino, isPinoLike, type PinoLike } from "./pino.js";
+export { ThrottledWarning } from "./throttle.js";

@@ -74,29 +74,53 @@ describe("streams and uploads on a real socket", () => {
     });
     assert.ok(splitResponse(answer).headers.includes("connection: keep-alive"));
   });
+});
 
-  it("a client that hangs up mid-upload is one warning line without a stack, not an error", async () => {
-    const before = logger.entries.length;
-    for (let i = 0; i < 5; i++) {
-      await new Promise<void>((resolve) => {
-        const { port } = new URL(url);
-        const socket = connect(Number(port), "127.0.0.1", () => {
-          socket.write('POST /upload HTTP/1.1\r\nHost: a\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"a":', () => {
-            setTimeout(() => socket.destroy(), 20);
-          });
-        });
-        socket.on("error", () => undefined);
-        socket.on("close", () => resolve());
+/** Opens a connection, sends the head and a few bytes of a 1,000-byte JSON body, then hangs up. */
+function abortUpload(url: string): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = connect(Number(new URL(url).port), "127.0.0.1", () => {
+      socket.write('POST /upload HTTP/1.1\r\nHost: a\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"a":', () => {
+        setTimeout(() => socket.destroy(), 20);
       });
-    }
+    });
+    socket.on("error", () => undefined);
+    socket.on("close", () => resolve());
+  });
+}
+
+describe("clients that hang up mid-upload", () => {
+  const ABORT = "POST /upload (StreamController.upload): client closed the connection before sending the whole body";
+  const lines: { level: string; message: string; fields: unknown }[] = [];
+  const record =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      lines.push({ level, message, fields });
+    };
+  const logger = { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") };
+  let app: LaurenApplication;
+  let url: string;
+  before(async () => {
+    app = LaurenFactory.create(StreamModule, { logger });
+    ({ url } = await app.listen({ port: 0 }));
+    lines.length = 0; // the start-up lines
+  });
+  after(() => app.shutdown());
+
+  it("a burst of 200 aborts is one warning without a stack, debug lines, and one count at shutdown", async () => {
+    for (let batch = 0; batch < 4; batch++) await Promise.all(Array.from({ length: 50 }, () => abortUpload(url)));
     const deadline = Date.now() + 5000;
-    while (logger.entries.length - before < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    const entries = logger.entries.slice(before);
-    assert.equal(entries.length, 5, JSON.stringify(entries));
-    for (const entry of entries) {
-      assert.equal(entry.level, "warn");
-      assert.equal(entry.message, "POST /upload (StreamController.upload): client closed the connection before sending the whole body");
-      assert.equal(entry.fields, undefined);
-    }
+    while (lines.length < 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(lines.length, 200, JSON.stringify(lines.slice(0, 3)));
+    assert.deepEqual(lines[0], { level: "warn", message: ABORT, fields: undefined });
+    assert.ok(
+      lines.slice(1).every((line) => line.level === "debug" && line.message === ABORT && line.fields === undefined),
+      "the rest of the burst is debug",
+    );
+    await app.shutdown();
+    const warnings = lines.filter((line) => line.level === "warn" || line.level === "error");
+    assert.deepEqual(warnings.slice(1), [
+      { level: "warn", message: "199 more client aborts within 60 s of the one above (each logged at debug level)", fields: undefined },
+    ]);
   });
 });
