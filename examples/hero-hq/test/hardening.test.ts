@@ -21,8 +21,8 @@ function run(env: Record<string, string>): Promise<{ code: number | null; out: s
     let out = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`no verdict from Hero HQ within 15 s:\n${out}`));
-    }, 15_000);
+      reject(new Error(`no verdict from Hero HQ within 60 s:\n${out}`));
+    }, 60_000); // generous: files run side by side on a shared machine
     const collect = (chunk: Buffer): void => {
       out += chunk.toString();
       if (/listening on /.test(out)) child.kill("SIGTERM");

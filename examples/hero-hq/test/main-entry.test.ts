@@ -13,7 +13,12 @@ function start(env: Record<string, string>): Promise<{ child: ChildProcess; url:
   });
   return new Promise((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`Hero HQ did not start:\n${out}`)), 15_000);
+    // Generous: the suite runs files side by side on a shared machine. On time-out the child
+    // is killed, or its open pipes would keep this file running forever.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`Hero HQ did not start within 60 s:\n${out}`));
+    }, 60_000);
     child.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
