@@ -13,9 +13,21 @@
  * Either way a misfit is reported with the path of the bad field: the validator runs on the
  * failing body to find it, so the happy path never pays for it.
  */
+import { createRequire } from "node:module";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import fastJson from "fast-json-stringify";
+import type FastJson from "fast-json-stringify";
 import { ConfigurationError } from "../errors/index.js";
+
+/**
+ * fast-json-stringify (and the ajv it brings, most of the modules the framework loads) is
+ * loaded by the first route that declares a response schema: an app without one starts
+ * without it.
+ */
+let fastJson: typeof FastJson | undefined;
+function loadFastJson(): typeof FastJson {
+  fastJson ??= createRequire(import.meta.url)("fast-json-stringify") as typeof FastJson;
+  return fastJson;
+}
 
 export type Serialize = (value: unknown) => string;
 
@@ -92,7 +104,7 @@ export function compileSerializer({ schema, label, validate, warn }: SerializerI
   const { $schema: _dialect, ...body } = json;
   // "native" projects the value and lets the engine's JSON.stringify fast path write it (V8 13.8,
   // Node.js 25+); older engines ignore it and keep the generated code.
-  const stringify = fastJson(body as unknown as Parameters<typeof fastJson>[0], { objectMechanism: "native" });
+  const stringify = loadFastJson()(body as unknown as Parameters<typeof FastJson>[0], { objectMechanism: "native" });
   const standard = schema["~standard"];
   const write: Serialize = (value) => {
     try {

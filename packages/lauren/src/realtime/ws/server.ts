@@ -5,8 +5,9 @@
  * each connection gets its own gateway instance and a ConnectionRunner.
  */
 import type { IncomingMessage } from "node:http";
+import { createRequire } from "node:module";
 import type { Duplex } from "node:stream";
-import { type WebSocket, WebSocketServer } from "ws";
+import type { WebSocket, WebSocketServer } from "ws";
 import type { Logger } from "../../app/logger.js";
 import type { ResolvedOptions } from "../../app/options.js";
 import type { Container } from "../../di/container.js";
@@ -39,6 +40,11 @@ const CLOSE_GRACE_MS = 1000;
 
 const ignore = (): void => undefined;
 
+/** ws is loaded by the first app that has a gateway: an app without one starts without it. */
+function loadWebSocketServer(): typeof WebSocketServer {
+  return (createRequire(import.meta.url)("ws") as typeof import("ws")).WebSocketServer;
+}
+
 export class WsServer {
   readonly #deps: WsServerDeps;
   readonly #wss = new Map<CompiledGateway, WebSocketServer>();
@@ -48,6 +54,7 @@ export class WsServer {
 
   constructor(deps: WsServerDeps) {
     this.#deps = deps;
+    const WebSocketServer = loadWebSocketServer();
     for (const gateway of deps.gateways) {
       const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: gateway.maxPayload, perMessageDeflate: false });
       wss.on("wsClientError", refuseMalformed);
