@@ -116,9 +116,11 @@ function main() {
     engines: { node: ">=20.19" },
     scripts: {
       dev: "node scripts/dev.mjs",
-      build: "tsc",
+      // Build mode: when nothing changed since the last build, tsc -b checks its build info
+      // and stops, so `npm test` right after `npm run build` does not compile twice.
+      build: "tsc -b",
       start: "node dist/src/main.js",
-      test: "tsc && node --test dist/test/*.test.js",
+      test: "tsc -b && node --test dist/test/*.test.js",
     },
     dependencies: { lauren: laurenSpec, zod: "^4.1.0" },
     devDependencies: {
