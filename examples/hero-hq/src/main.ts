@@ -12,7 +12,7 @@ import {
 import { DEV_SECRET, type HeroConfig, readConfig } from "./config.js";
 import { pipelineOptions } from "./pipeline.js";
 import { HeroRepository } from "./roster.js";
-import { sharedState } from "./scale-out.js";
+import { loadScaleOut, sharedState } from "./scale-out.js";
 import { HeroHQModule } from "./teams.js";
 import { runWorkers } from "./workers.js";
 
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
 }
 
 async function serve(config: HeroConfig): Promise<void> {
+  await loadScaleOut(config); // the Redis client, only when REDIS_URL is set
   const app = buildApp({}, config);
   if (config.SESSION_SECRET === DEV_SECRET) {
     console.warn("hero-hq: SESSION_SECRET is not set; signing sessions with the public development secret (development only)");

@@ -1,5 +1,4 @@
 /** Scale-out: with REDIS_URL set, every worker and machine shares sessions, revocation and comms. */
-import { RedisBroadcastAdapter, RedisConnection, RedisRevocationStore, RedisSessionStore } from "@lauren/redis";
 import type { LaurenOptions, SessionOptions } from "lauren";
 import type { HeroConfig } from "./config.js";
 
@@ -13,9 +12,19 @@ export interface SharedState {
   close(): Promise<void>;
 }
 
+// @lauren/redis and the Redis client are the largest part of HQ's start-up: loaded only for a REDIS_URL.
+let redisKit: typeof import("@lauren/redis") | null = null;
+
+/** Loads what `sharedState` needs for `config`; main() awaits it before building the app. */
+export async function loadScaleOut(config: HeroConfig): Promise<void> {
+  if (config.REDIS_URL !== undefined) redisKit ??= await import("@lauren/redis");
+}
+
 /** `null` without REDIS_URL: one process keeps everything in memory. */
 export function sharedState(config: HeroConfig): SharedState | null {
   if (config.REDIS_URL === undefined) return null;
+  if (redisKit === null) throw new Error("REDIS_URL is set: await loadScaleOut(config) before buildApp(), so the Redis client is loaded.");
+  const { RedisBroadcastAdapter, RedisConnection, RedisRevocationStore, RedisSessionStore } = redisKit;
   const redis = new RedisConnection({ url: config.REDIS_URL, prefix: "herohq:" });
   const broadcast = new RedisBroadcastAdapter(redis);
   return {
