@@ -156,11 +156,7 @@ export class Dispatcher {
   ): Promise<Tasks> {
     const { options } = this.#deps;
     const request = new LaurenRequest(req, path, rawQuery, options.maxBodySize, options.trustProxy);
-    const ex = new Exchange(request, new PendingResponse(res), this.#env, options.trustProxy, this.#routeFor);
-    if (pre !== null) {
-      if (pre.id !== null) request.id = pre.id;
-      ex.response.addDefaults(pre.headers);
-    }
+    const ex = this.#exchange(request, res, pre);
     let tasks: Tasks;
     let matched: CompiledRoute | null = null;
     const inner = async (): Promise<void> => {
@@ -201,11 +197,7 @@ export class Dispatcher {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const request = new LaurenRequest(req, q === -1 ? url : url.slice(0, q), "", options.maxBodySize, options.trustProxy);
-    const ex = new Exchange(request, new PendingResponse(res), this.#env, options.trustProxy, this.#routeFor);
-    if (pre !== null) {
-      if (pre.id !== null) request.id = pre.id;
-      ex.response.addDefaults(pre.headers);
-    }
+    const ex = this.#exchange(request, res, pre);
     const answered = chain(ex, async () => this.#writeError(res, err, null, null))
       .catch((thrown: unknown) => this.#failOutside(ex, thrown))
       .then(() => {
@@ -215,6 +207,16 @@ export class Dispatcher {
         return undefined;
       });
     this.#track(res, answered);
+  }
+
+  /** What middleware sees of this request, holding the response back; with the prelude's id and default headers. */
+  #exchange(request: LaurenRequest, res: ServerResponse, pre: PreludeResult | null): Exchange {
+    const ex = new Exchange(request, new PendingResponse(res), this.#env, this.#deps.options.trustProxy, this.#routeFor);
+    if (pre !== null) {
+      if (pre.id !== null) request.id = pre.id;
+      ex.response.addDefaults(pre.headers);
+    }
+    return ex;
   }
 
   /** Finds the route a middleware asks about (CORS looks up the route a preflight is for). */
@@ -353,8 +355,7 @@ export class Dispatcher {
     request: LaurenRequest,
     outer: Exchange | null,
   ): Promise<Tasks> {
-    const { options } = this.#deps;
-    const ex = outer ?? new Exchange(request, new PendingResponse(res), this.#env, options.trustProxy, this.#routeFor);
+    const ex = outer ?? this.#exchange(request, res, null);
     ctx.adoptState(ex.state);
     let tasks: Tasks;
     try {
