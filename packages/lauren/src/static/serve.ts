@@ -7,7 +7,7 @@
  */
 import { realpathSync, type Stats, statSync } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type IncomingMessage, type ServerResponse, validateHeaderName, validateHeaderValue } from "node:http";
 import { basename, join, resolve, sep } from "node:path";
 import { ConfigurationError } from "../errors/index.js";
 import { type CompressionOptions, type CompressionPolicy, type Encoding, isCompressible, negotiate, ownPolicy } from "../http/compress.js";
@@ -36,6 +36,45 @@ export interface StaticFilesOptions {
    * options, `false` for none. Default: the app's `compression` option.
    */
   compress?: boolean | CompressionOptions;
+  /**
+   * More headers on every file this mount sends (a 304 repeats them), e.g. a
+   * Content-Security-Policy for HTML pages. The headers the mount works out itself (type,
+   * length, encoding, caching, validators, ranges) are refused here: use the options above.
+   */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** What the mount sets from the file and its options; a `headers` entry may not replace them. */
+const OWN_HEADERS = new Set([
+  "content-type",
+  "content-length",
+  "content-encoding",
+  "content-range",
+  "accept-ranges",
+  "cache-control",
+  "etag",
+  "last-modified",
+  "vary",
+  "transfer-encoding",
+]);
+
+/** `headers` as name/value pairs, checked at start-up so a bad one never reaches a response. */
+function mountHeaders(headers: Readonly<Record<string, string>> | undefined, where: string): string[] {
+  const out: string[] = [];
+  for (const [given, value] of Object.entries(headers ?? {})) {
+    const name = given.toLowerCase();
+    if (OWN_HEADERS.has(name)) {
+      throw new ConfigurationError(`${where}: headers may not set ${name}; the mount sets it (use maxAge, immutable or compress).`);
+    }
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch {
+      throw new ConfigurationError(`${where}: headers.${given} is not a valid header name and string value.`);
+    }
+    out.push(name, value);
+  }
+  return out;
 }
 
 const HASHED = /[.-][0-9a-f]{8,}\.[a-z0-9]+$/i;
@@ -60,6 +99,7 @@ export class StaticFiles {
   readonly #immutable: RegExp | null;
   readonly #precompressed: boolean;
   readonly #policy: CompressionPolicy | null;
+  readonly #headers: readonly string[];
   /** The response environment with this mount's compression policy, made once from the app's. */
   #env: { base: ResponseEnv; env: ResponseEnv } | null = null;
 
@@ -83,6 +123,7 @@ export class StaticFiles {
     this.#immutable = options.immutable === false ? null : options.immutable instanceof RegExp ? options.immutable : HASHED;
     this.#precompressed = options.precompressed !== false;
     this.#policy = ownPolicy(options.compress, app);
+    this.#headers = mountHeaders(options.headers, where);
   }
 
   /** The file for a request path, or null. Never throws for client input. */
@@ -130,6 +171,7 @@ export class StaticFiles {
     if (found === null) return false;
     const name = basename(found.path);
     const cache = this.#immutable?.test(name) === true ? `public, max-age=${YEAR}, immutable` : `public, max-age=${this.#maxAge}`;
+    const extra = ["cache-control", cache, ...this.#headers];
     const type = mediaType(found.path);
     const env = this.#envFor(base);
     if (this.#precompressed) {
@@ -137,7 +179,7 @@ export class StaticFiles {
       for (const encoding of accepted(res.req as IncomingMessage)) {
         const sibling = await this.#sibling(found.path, encoding);
         if (sibling === null) continue;
-        await sendFile(res, diskBody(sibling.path, sibling.stats, encoding), type, ["cache-control", cache], null, env, {
+        await sendFile(res, diskBody(sibling.path, sibling.stats, encoding), type, extra, null, env, {
           validators: true,
           ranges: false,
           encoding,
@@ -147,7 +189,7 @@ export class StaticFiles {
     }
     // Sent as is (or compressed on the fly): a cache must still keep it apart from an encoded sibling.
     const vary = this.#precompressed && isCompressible(type);
-    await sendFile(res, diskBody(found.path, found.stats), type, ["cache-control", cache], null, env, {
+    await sendFile(res, diskBody(found.path, found.stats), type, extra, null, env, {
       validators: true,
       ranges: true,
       vary,

@@ -212,6 +212,39 @@ describe("static files", () => {
     }
   });
 
+  it("a mount's own headers go on every file it sends, 304s included", async () => {
+    const csp = "default-src 'self'; frame-ancestors 'none'";
+    const app = LaurenFactory.create(FilesModule, {
+      logger: false,
+      staticFiles: { directory: publicDir, headers: { "Content-Security-Policy": csp, "x-frame-options": "DENY" } },
+    });
+    const c = new TestClient(app);
+    const home = await c.get("/");
+    assert.equal(home.header("content-security-policy"), csp);
+    assert.equal(home.header("x-frame-options"), "DENY");
+    assert.equal(home.header("cache-control"), "public, max-age=0");
+    const again = await c.get("/", { headers: { "if-none-match": home.header("etag") as string } });
+    assert.equal(again.status, 304);
+    assert.equal(again.header("content-security-policy"), csp);
+    const gz = await c.get("/app.js", { headers: { "accept-encoding": "gzip" } });
+    assert.equal(gz.header("content-encoding"), "gzip");
+    assert.equal(gz.header("x-frame-options"), "DENY");
+    // Routes are not the mount's: they keep their own headers.
+    assert.equal((await c.post("/dl/api")).header("content-security-policy"), undefined);
+  });
+
+  it("a mount's headers may not replace what it sets itself, nor be malformed", () => {
+    const create = (headers: Record<string, string>) => () =>
+      LaurenFactory.create(FilesModule, { logger: false, staticFiles: { directory: publicDir, headers } });
+    assert.throws(create({ "Cache-Control": "no-store" }), (err: Error) => {
+      assert.equal(err.name, "ConfigurationError");
+      assert.match(err.message, /headers may not set cache-control.*maxAge/);
+      return true;
+    });
+    assert.throws(create({ "x-note": "a\r\nset-cookie: x=1" }), /headers\.x-note is not a valid header/);
+    assert.throws(create({ "bad name": "1" }), /headers\.bad name is not a valid header/);
+  });
+
   it("a missing directory stops create()", () => {
     assert.throws(
       () => LaurenFactory.create(FilesModule, { logger: false, staticFiles: { directory: join(dir, "no-such-dir") } }),
