@@ -52,7 +52,7 @@ export const SERVERS = [
     name: "lauren-pipeline",
     label: "Lauren, Hero HQ, CORS + security headers + request ids + JSON request log to a file",
     entry: HERO_HQ,
-    env: { HERO_HQ_CORS_ORIGINS: "https://hq.example", LAUREN_LOG_FORMAT: "json" },
+    env: { HERO_HQ_CORS_ORIGINS: "https://hq.example", LAUREN_LOG_FORMAT: "json", HERO_HQ_SECURITY_HEADERS: "all" },
     pipeline: true,
     logFile: true,
     check: {},

@@ -47,6 +47,8 @@ export const HeroEnv = z
           .filter((o) => o !== ""),
       )
       .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s,]+$/, "must list origins such as https://hq.example, comma-separated"))),
+    // "api": nosniff on every answer, the document headers on the landing page; "all": every header everywhere.
+    HERO_HQ_SECURITY_HEADERS: z.enum(["api", "all"]).default("api"),
     LAUREN_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     LAUREN_LOG_FORMAT: z.enum(["console", "json"]).default("console"),
   })

@@ -10,7 +10,7 @@ import {
   StartupError,
 } from "lauren";
 import { DEV_SECRET, type HeroConfig, readConfig } from "./config.js";
-import { pipelineOptions } from "./pipeline.js";
+import { DOCUMENT_HEADERS, pipelineOptions } from "./pipeline.js";
 import { HeroRepository } from "./roster.js";
 import { loadScaleOut, sharedState } from "./scale-out.js";
 import { HeroHQModule } from "./teams.js";
@@ -63,7 +63,7 @@ export function buildApp(overrides: LaurenOptions = {}, config: HeroConfig = rea
     // In development each body is checked against its response schema, so a misfit names its field.
     validateResponses: config.NODE_ENV === "development",
     // GET / is the landing page; routes always win over files.
-    ...(PUBLIC_DIR === undefined ? {} : { staticFiles: { directory: PUBLIC_DIR } }),
+    ...(PUBLIC_DIR === undefined ? {} : { staticFiles: { directory: PUBLIC_DIR, headers: DOCUMENT_HEADERS } }),
     ...API_DOCS,
     ...shared?.app,
     ...pipelineOptions(config),

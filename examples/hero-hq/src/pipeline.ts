@@ -4,8 +4,13 @@ import type { HeroConfig } from "./config.js";
 
 // --8<-- [start:code]
 export function pipelineOptions(config: HeroConfig): LaurenOptions {
-  // Every response carries an X-Request-Id and the security headers.
-  const middleware: MiddlewareLike[] = [requestId(), securityHeaders()];
+  const json = config.LAUREN_LOG_FORMAT === "json";
+  // HQ answers JSON, and nosniff is what keeps a browser from running one as a page. The
+  // headers about documents (framing, CSP, referrer, opener) go on the landing page itself
+  // (DOCUMENT_HEADERS); "all" sends them on every answer too.
+  const middleware: MiddlewareLike[] = [securityHeaders(config.HERO_HQ_SECURITY_HEADERS === "all" ? {} : JSON_ONLY)];
+  // With JSON lines for a collector, every request gets an id: on its log line and echoed in X-Request-Id.
+  if (json) middleware.unshift(requestId());
   if (config.HERO_HQ_CORS_ORIGINS.length > 0) {
     // Listed pages may call HQ with the visitor's session cookie.
     middleware.push(
@@ -18,7 +23,6 @@ export function pipelineOptions(config: HeroConfig): LaurenOptions {
       }),
     );
   }
-  const json = config.LAUREN_LOG_FORMAT === "json";
   return {
     middleware,
     logger: createLogger({ level: config.LAUREN_LOG_LEVEL, format: config.LAUREN_LOG_FORMAT }),
@@ -27,3 +31,14 @@ export function pipelineOptions(config: HeroConfig): LaurenOptions {
   };
 }
 // --8<-- [end:code]
+
+/** securityHeaders() without the headers that only mean something on a page a browser renders. */
+const JSON_ONLY = { frameOptions: false, referrerPolicy: false, crossOriginOpenerPolicy: false } as const;
+
+/** What the landing page gets: the helmet-style set for a rendered document. */
+export const DOCUMENT_HEADERS = {
+  "content-security-policy": "default-src 'self'; frame-ancestors 'none'",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "cross-origin-opener-policy": "same-origin",
+} as const;

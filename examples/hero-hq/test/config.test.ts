@@ -19,6 +19,7 @@ describe("Hero HQ's configuration", () => {
       HERO_HQ_SEED: false,
       HERO_HQ_WORKERS: 1,
       HERO_HQ_CORS_ORIGINS: [],
+      HERO_HQ_SECURITY_HEADERS: "api",
       LAUREN_LOG_LEVEL: "info",
       LAUREN_LOG_FORMAT: "console",
     });

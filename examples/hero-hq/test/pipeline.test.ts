@@ -1,6 +1,7 @@
 /**
- * HQ's request pipeline: CORS for HERO_HQ_CORS_ORIGINS, security headers and request ids on
- * every response, and JSON request lines with LAUREN_LOG_FORMAT=json. REFERENCE bodies stay.
+ * HQ's request pipeline: CORS for HERO_HQ_CORS_ORIGINS, nosniff on every response and the
+ * document headers on the landing page (HERO_HQ_SECURITY_HEADERS=all: everywhere), request ids
+ * and JSON request lines with LAUREN_LOG_FORMAT=json. REFERENCE bodies stay.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -67,22 +68,59 @@ describe("Hero HQ CORS (HERO_HQ_CORS_ORIGINS)", () => {
 });
 
 describe("Hero HQ security headers and request ids", () => {
-  it("puts x-request-id and nosniff on every response, REFERENCE bodies unchanged", async () => {
+  const everyKind = async (c: TestClient) => [
+    await c.get("/heroes/"),
+    await c.get("/heroes/999"),
+    await c.get("/nowhere"),
+    await c.post("/heroes/", { json: { name: "Volt", power: "lightning", wattage: 9001 } }),
+    await c.delete("/heroes/"),
+    await c.get("/openapi.json"),
+    await c.get("/docs"),
+    await c.get("/me/"),
+    await c.options("/heroes/"),
+    await c.head("/heroes/"),
+    await c.post("/heroes/", { json: { name: "Volt", power: "lightning" }, headers: BADGE }),
+    await c.post("/heroes/", { body: "name=Volt", headers: { ...BADGE, "content-type": "text/plain" } }),
+  ];
+  const DOCUMENT = ["content-security-policy", "x-frame-options", "referrer-policy", "cross-origin-opener-policy"];
+
+  it("puts nosniff on every response and the document headers on the landing page only", async () => {
     const c = client();
-    const responses = [
-      await c.get("/heroes/"),
-      await c.get("/heroes/999"),
-      await c.get("/nowhere"),
-      await c.post("/heroes/", { json: { name: "Volt", power: "lightning", wattage: 9001 } }),
-      await c.delete("/heroes/"),
-      await c.get("/openapi.json"),
-      await c.get("/docs"),
-      await c.get("/me/"),
-      await c.options("/heroes/"),
-      await c.head("/heroes/"),
-      await c.post("/heroes/", { json: { name: "Volt", power: "lightning" }, headers: BADGE }),
-      await c.post("/heroes/", { body: "name=Volt", headers: { ...BADGE, "content-type": "text/plain" } }),
-    ];
+    const responses = await everyKind(c);
+    for (const r of responses) {
+      assert.equal(r.header("x-content-type-options"), "nosniff", `${r.status}`);
+      assert.equal(r.header("x-request-id"), undefined, `${r.status}`);
+    }
+    for (const r of [responses[0], responses[1], responses[7]]) {
+      for (const name of DOCUMENT) assert.equal(r?.header(name), undefined, name);
+    }
+    const page = await c.get("/");
+    assert.equal(page.status, 200);
+    assert.match(page.header("content-type") ?? "", /^text\/html/);
+    assert.equal(page.header("content-security-policy"), "default-src 'self'; frame-ancestors 'none'");
+    assert.equal(page.header("x-frame-options"), "DENY");
+    assert.equal(page.header("referrer-policy"), "no-referrer");
+    assert.equal(page.header("cross-origin-opener-policy"), "same-origin");
+    assert.equal(page.header("x-content-type-options"), "nosniff");
+    // The docs UI keeps its own, stricter policy.
+    assert.match(responses[6]?.header("content-security-policy") ?? "", /frame-ancestors 'none'/);
+    assert.deepEqual(
+      responses.slice(-4).map((r) => r.status),
+      [204, 200, 422, 415],
+    );
+  });
+
+  it("sends the whole securityHeaders() set everywhere with HERO_HQ_SECURITY_HEADERS=all", async () => {
+    const r = await client({ HERO_HQ_SECURITY_HEADERS: "all" }).get("/heroes/");
+    assert.equal(r.header("x-frame-options"), "DENY");
+    assert.equal(r.header("content-security-policy"), "frame-ancestors 'none'");
+    assert.equal(r.header("referrer-policy"), "no-referrer");
+    assert.equal(r.header("x-content-type-options"), "nosniff");
+    assert.throws(() => readConfig({ HERO_HQ_SECURITY_HEADERS: "most" }), /HERO_HQ_SECURITY_HEADERS/);
+  });
+
+  it("with JSON logs, gives every response its own x-request-id, REFERENCE bodies unchanged", async () => {
+    const responses = await everyKind(client({ LAUREN_LOG_FORMAT: "json" }));
     for (const r of responses) {
       assert.match(r.header("x-request-id") ?? "", /^[0-9a-f-]{36}$/, `${r.status}`);
       assert.equal(r.header("x-content-type-options"), "nosniff");
@@ -92,15 +130,11 @@ describe("Hero HQ security headers and request ids", () => {
       responses[3]?.text,
       '{"error":{"code":"villain_detected","message":"halt! that is not a valid HQ badge","detail":{"hint":"send a valid X-HQ-Badge header"}}}',
     );
-    assert.deepEqual(
-      responses.slice(-4).map((r) => r.status),
-      [204, 200, 422, 415],
-    );
     assert.equal(new Set(responses.map((r) => r.header("x-request-id"))).size, responses.length);
   });
 
   it("carries them on the 503 of a request that arrives during shutdown", async () => {
-    const app = buildApp({ logger: false }, readConfig({}));
+    const app = buildApp({ logger: false }, readConfig({ LAUREN_LOG_FORMAT: "json" }));
     const c = new TestClient(app);
     await app.shutdown();
     const r = await c.get("/heroes/");
@@ -110,7 +144,7 @@ describe("Hero HQ security headers and request ids", () => {
   });
 
   it("echoes a well-formed incoming request id", async () => {
-    const r = await client().get("/heroes/", { headers: { "x-request-id": "lb-42" } });
+    const r = await client({ LAUREN_LOG_FORMAT: "json" }).get("/heroes/", { headers: { "x-request-id": "lb-42" } });
     assert.equal(r.header("x-request-id"), "lb-42");
   });
 });
