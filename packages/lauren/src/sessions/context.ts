@@ -15,7 +15,7 @@ import type { RevocationStore } from "./revocation.js";
 import type { SessionSerializer } from "./serializer.js";
 import { type Session, SessionCore, sessionFromCore } from "./session.js";
 import { Signer } from "./signer.js";
-import type { SaveOptions, SessionStore, StoredSessionInfo } from "./store.js";
+import { LOAD_NOW, type SaveOptions, type SessionStore, type StoredSessionInfo } from "./store.js";
 
 export class EngineContext {
   readonly store: SessionStore;
@@ -42,6 +42,7 @@ export class EngineContext {
 
   constructor(config: ResolvedSessionConfig, logger: Logger) {
     this.store = config.store;
+    this.#loadNow = loadNowOf(config.store);
     this.clientSide = config.clientSide;
     this.revocation = config.revocation;
     this.serializer = config.serializer;
@@ -175,6 +176,22 @@ export class EngineContext {
     return this.signer.sign(encodeEnvelope(this.serializer, envelope));
   }
 
+  /**
+   * The stored row for a session read: as it is when the store keeps its rows in this process
+   * (no promise), else `load`'s promise. A failure is a rejected promise either way.
+   */
+  loadForRead(id: string): unknown {
+    const now = this.#loadNow;
+    if (now === null) return this.load(id);
+    try {
+      return now.call(this.store, id);
+    } catch (error) {
+      return Promise.reject(this.#unavailable("load", error));
+    }
+  }
+
+  readonly #loadNow: ((id: string) => unknown) | null;
+
   /** The stored row; one promise deep (no async wrapper), since every session read comes here. */
   load(id: string): Promise<unknown> {
     try {
@@ -250,4 +267,17 @@ export class EngineContext {
     this.logger.error("sessions: the session store failed; answering 503", { operation, error });
     return new SessionStoreUnavailableError(undefined, {}, { cause: error });
   }
+}
+
+/**
+ * The store's synchronous load, only while its `load` is the one that method mirrors: a
+ * subclass or a wrapper that replaces `load` (to count, fail or transform) keeps its own.
+ */
+function loadNowOf(store: SessionStore): ((id: string) => unknown) | null {
+  let owner: object | null = store;
+  while (owner !== null && !Object.hasOwn(owner, LOAD_NOW)) owner = Object.getPrototypeOf(owner);
+  if (owner === null) return null;
+  const mirrored = owner as { load?: unknown; [LOAD_NOW]?: unknown };
+  if (store.load !== mirrored.load || typeof mirrored[LOAD_NOW] !== "function") return null;
+  return mirrored[LOAD_NOW] as (id: string) => unknown;
 }

@@ -87,27 +87,29 @@ function readEnvelope(ctx: EngineContext, core: SessionCore, envelope: Record<st
   return true;
 }
 
-async function loadRow(ctx: EngineContext, id: string, core: SessionCore): Promise<Session> {
-  const row = await ctx.load(id);
+/** Synchronous when the store answers at once (rows in this process) and no check needs I/O. */
+function loadRow(ctx: EngineContext, id: string, core: SessionCore): Session | Promise<Session> {
+  const row = ctx.loadForRead(id);
+  if (row instanceof Promise) return row.then((loaded) => withRow(ctx, id, core, loaded));
+  return withRow(ctx, id, core, row);
+}
+
+function withRow(ctx: EngineContext, id: string, core: SessionCore, row: unknown): Session | Promise<Session> {
   if (row === null || row === undefined) return ctx.anonymous();
   if (!isPlainObject(row)) {
     ctx.logger.warn("sessions: the store returned data that is not a plain object; the session was deleted", {
       type: Array.isArray(row) ? "array" : typeof row,
     });
-    await ctx.delete(id);
-    return ctx.anonymous();
+    return ctx.delete(id).then(() => ctx.anonymous());
   }
   core.data = toMap(row);
   core.id = id;
   core.originalId = id;
   const rowExpiry = (row as { [SESSION_EXPIRES_AT]?: unknown })[SESSION_EXPIRES_AT];
   if (rowExpiry === null || typeof rowExpiry === "number") core.rowExpiry = rowExpiry;
-  if (ctx.absoluteTimeout !== null && pastDeadline(ctx, core)) {
-    await ctx.delete(id);
-    return ctx.anonymous();
-  }
-  if (ctx.revocation !== null && !(await issuedAfterCutoff(ctx, core))) return ctx.anonymous();
-  return sessionFromCore(core);
+  if (ctx.absoluteTimeout !== null && pastDeadline(ctx, core)) return ctx.delete(id).then(() => ctx.anonymous());
+  if (ctx.revocation === null) return sessionFromCore(core);
+  return issuedAfterCutoff(ctx, core).then((fresh) => (fresh ? sessionFromCore(core) : ctx.anonymous()));
 }
 
 /**

@@ -53,6 +53,13 @@ export interface SessionStoreEvent {
  */
 export const SESSION_EXPIRES_AT: unique symbol = Symbol.for("lauren.sessions.expiresAt");
 
+/**
+ * Internal: a store whose rows are in this process answers `load` synchronously under this
+ * symbol (same result, no promise), so a session read needs no trip through the microtask
+ * queue. Not part of the store contract; the engine falls back to `load` without it.
+ */
+export const LOAD_NOW: unique symbol = Symbol("lauren.sessions.loadNow");
+
 export abstract class SessionStore {
   /** `true` for the stateless cookie store: data rides in the cookie, never in `load`/`save`. */
   declare readonly clientSide?: boolean;

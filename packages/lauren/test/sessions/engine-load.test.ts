@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { type SaveOptions, SessionStore, SignedCookieSessionStore, signValue } from "../../src/sessions/index.js";
-import { Clock, cookieValue, envelope, MemoryLogger, makeEngine, request, ScriptedStore, SECRET } from "./helpers.js";
+import { InMemorySessionStore, type SaveOptions, SessionStore, SignedCookieSessionStore, signValue } from "../../src/sessions/index.js";
+import { Clock, cookieValue, envelope, header, loggedIn, MemoryLogger, makeEngine, request, ScriptedStore, SECRET } from "./helpers.js";
 
 const OLD_SECRET = "an-older-secret-rotated-out-of-service-00";
 
@@ -26,6 +26,30 @@ class RawStore extends SessionStore {
 }
 
 describe("load (SESSIONS.md §5)", () => {
+  test("a session in the in-memory store is read synchronously; a store that replaces load keeps its own", async () => {
+    const memory = makeEngine({ store: new InMemorySessionStore() });
+    const value = await loggedIn(memory, { hero_id: 7 });
+    const read = memory.load(header(memory, value));
+    assert.ok(!(read instanceof Promise), "no promise for a row in this process");
+    assert.equal(read.get("hero_id"), 7);
+    assert.equal(read.isNew, false);
+    // Reads hand out copies: a change made by one request is not seen by the next until saved.
+    read.set("hero_id", 8);
+    const again = memory.load(header(memory, value));
+    assert.ok(!(again instanceof Promise));
+    assert.equal(again.get("hero_id"), 7);
+
+    const scripted = new ScriptedStore();
+    const wrapped = makeEngine({ store: scripted });
+    const cookie = await loggedIn(wrapped, { hero_id: 7 });
+    const viaLoad = wrapped.load(header(wrapped, cookie));
+    assert.ok(viaLoad instanceof Promise, "an overridden load is called");
+    assert.equal((await viaLoad).get("hero_id"), 7);
+    assert.equal(scripted.loads, 1);
+    scripted.failing = true;
+    await assert.rejects(Promise.resolve(wrapped.load(header(wrapped, cookie))), { name: "SessionStoreUnavailableError" });
+  });
+
   describe("rule 1: anything but a valid cookie is a new, empty session", () => {
     test("no cookie gives a new empty session synchronously, without store I/O", () => {
       const store = new ScriptedStore();

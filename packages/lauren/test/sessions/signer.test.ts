@@ -34,6 +34,29 @@ describe("signing (SESSIONS.md §4)", () => {
     assert.equal(new Signer(SECRET).verify("v", sig), -1);
   });
 
+  test("a token verified once keeps verifying, and its value or signature altered never does", () => {
+    const signer = new Signer([SECRET, OTHER]);
+    const old = signValue("row-1", OTHER);
+    const sig = old.slice(old.lastIndexOf(".") + 1);
+    for (let round = 0; round < 3; round++) {
+      assert.equal(signer.verify("row-1", sig), 1, "the older key, every time");
+      assert.equal(signer.verify("row-2", sig), -1, "another value under a remembered signature");
+      assert.equal(signer.verify("row-1", `${sig.slice(0, 63)}${sig[63] === "0" ? "1" : "0"}`), -1);
+      assert.equal(signer.verify("row-1 ", sig), -1);
+    }
+    const mine = signer.sign("fresh");
+    assert.equal(signer.unsign(mine), "fresh");
+    assert.equal(signer.unsign(`fresh!${mine.slice(5)}`), null);
+  });
+
+  test("past the number of tokens it remembers, every token still verifies by its HMAC", () => {
+    const signer = new Signer(SECRET);
+    const tokens = Array.from({ length: 10_050 }, (_, i) => signValue(`id-${i}`, SECRET));
+    for (const token of tokens) assert.notEqual(signer.unsign(token), null);
+    assert.equal(signer.unsign(tokens[0] as string), "id-0");
+    assert.equal(signer.unsign(`id-1.${(tokens[0] as string).slice(5)}`), null);
+  });
+
   test("a string secret and the same bytes as a Buffer sign identically", () => {
     assert.equal(signValue("v", SECRET), signValue("v", Buffer.from(SECRET)));
   });

@@ -9,6 +9,7 @@
  */
 import { setOwn } from "../plain-object.js";
 import {
+  LOAD_NOW,
   newSessionId,
   type SaveOptions,
   SESSION_EXPIRES_AT,
@@ -87,14 +88,20 @@ export class InMemorySessionStore extends SessionStore {
   }
 
   load(id: string): Promise<Record<string, unknown> | null> {
+    const data = this[LOAD_NOW](id);
+    return data === null ? RESOLVED_NULL : Promise.resolve(data);
+  }
+
+  /** `load` without the promise, for the engine's session reads. */
+  [LOAD_NOW](id: string): Record<string, unknown> | null {
     const row = this.#live(id);
-    if (row === undefined) return RESOLVED_NULL;
+    if (row === undefined) return null;
     this.#promote(id, row);
     row.lastSeenAt = this.#clock();
     const data = dataOf(row);
     // Non-enumerable: copies and comparisons of the row see only session data.
     Object.defineProperty(data, SESSION_EXPIRES_AT, { value: row.expiresAt });
-    return Promise.resolve(data);
+    return data;
   }
 
   save(id: string, data: Record<string, unknown>, opts: SaveOptions): Promise<boolean> {
