@@ -11,7 +11,8 @@ export class HeroRepository {
   #nextId = 1;
 
   recruit(paperwork: CreateHero): HeroOut {
-    const hero = { id: this.#nextId++, ...paperwork };
+    // Filed records never change, so they are frozen: Lauren then writes each one's JSON once.
+    const hero = Object.freeze({ id: this.#nextId++, ...paperwork });
     this.#heroes.set(hero.id, hero);
     return hero;
   }

@@ -17,6 +17,7 @@ import { createRequire } from "node:module";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type FastJson from "fast-json-stringify";
 import { ConfigurationError } from "../errors/index.js";
+import { declaredNames, prototypesUnchanged, rememberRecords } from "./frozen-records.js";
 
 /**
  * fast-json-stringify (and the ajv it brings, most of the modules the framework loads) is
@@ -84,6 +85,67 @@ function firstIssue(standard: StandardSchemaV1["~standard"], value: unknown): st
   return issue === undefined ? null : `at ${pathOf(issue)}: ${issue.message}`;
 }
 
+/** fast-json-stringify's serializer of a JSON Schema. */
+function compileJson(schema: Record<string, unknown>): Serialize {
+  // "native" projects the value and lets the engine's JSON.stringify fast path write it (V8 13.8,
+  // Node.js 25+); older engines ignore it and keep the generated code.
+  return loadFastJson()(schema as unknown as Parameters<typeof FastJson>[0], { objectMechanism: "native" });
+}
+
+/** Keywords that make fast-json-stringify choose how to write a value at run time. */
+const DISPATCH = ["anyOf", "oneOf", "allOf", "if", "const", "nullable", "enum"];
+
+/** The schema a local `$ref` (`#/definitions/Hero`, `#/$defs/Hero`) names, the schema itself without one; null when it cannot tell. */
+function resolved(root: Record<string, unknown>, schema: unknown): Record<string, unknown> | null {
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return null;
+  const ref = (schema as { $ref?: unknown }).$ref;
+  if (ref === undefined) return schema as Record<string, unknown>;
+  const match = typeof ref === "string" ? /^#\/(definitions|\$defs)\/([^/~]+)$/.exec(ref) : null;
+  // fast-json-stringify, like draft-07, ignores what sits next to a `$ref`.
+  if (match === null) return null;
+  const table = root[match[1] as string] as Record<string, unknown> | undefined;
+  const target = table?.[match[2] as string];
+  return typeof target === "object" && target !== null && !("$ref" in target) ? (target as Record<string, unknown>) : null;
+}
+
+/** An object schema written the same way whatever the value: its records can be remembered. */
+function isPlainObject(schema: Record<string, unknown> | null): boolean {
+  return schema !== null && schema.type === "object" && !DISPATCH.some((key) => key in schema);
+}
+
+/**
+ * `stringify` with frozen records serialized once (see frozen-records.ts) where the body is one
+ * record (an object schema) or an array of them; other bodies keep `stringify` alone. For an
+ * array, the items are written by the item schema's own serializer, joined as
+ * fast-json-stringify joins them; anything but an array goes to `stringify` as before.
+ */
+function withFrozenRecords(body: Record<string, unknown>, stringify: Serialize): Serialize {
+  const root = resolved(body, body);
+  if (root === null) return stringify;
+  const unchanged = prototypesUnchanged(declaredNames(body));
+  if (isPlainObject(root)) return rememberRecords(stringify, unchanged).one;
+  const items = root.items;
+  const shape = resolved(body, items);
+  if (root.type !== "array" || DISPATCH.some((key) => key in root) || "additionalItems" in root || !isPlainObject(shape)) return stringify;
+  const { definitions, $defs } = body;
+  const itemSchema = {
+    ...(definitions === undefined ? {} : { definitions }),
+    ...($defs === undefined ? {} : { $defs }),
+    ...(items as object),
+  };
+  const { cached } = rememberRecords(compileJson(itemSchema), unchanged);
+  return (value) => {
+    if (!Array.isArray(value) || !unchanged()) return stringify(value);
+    const length = value.length;
+    let json = "[";
+    for (let i = 0; i < length; i++) {
+      if (i > 0) json += ",";
+      json += cached(value[i]);
+    }
+    return `${json}]`;
+  };
+}
+
 export interface SerializerInput {
   schema: StandardSchemaV1;
   /** The route, named in errors: `GET /heroes/ (HeroController.listHeroes)`. */
@@ -102,9 +164,7 @@ export function compileSerializer({ schema, label, validate, warn }: SerializerI
     return null;
   }
   const { $schema: _dialect, ...body } = json;
-  // "native" projects the value and lets the engine's JSON.stringify fast path write it (V8 13.8,
-  // Node.js 25+); older engines ignore it and keep the generated code.
-  const stringify = loadFastJson()(body as unknown as Parameters<typeof FastJson>[0], { objectMechanism: "native" });
+  const stringify = withFrozenRecords(body, compileJson(body));
   const standard = schema["~standard"];
   const write: Serialize = (value) => {
     try {
