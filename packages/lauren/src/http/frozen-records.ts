@@ -69,14 +69,11 @@ export function prototypesUnchanged(names: Iterable<string>): () => boolean {
   const keys = [...names];
   const onObject = keys.map((key) => (Object.prototype as Record<string, unknown>)[key]);
   const onArray = keys.map((key) => (Array.prototype as unknown as Record<string, unknown>)[key]);
-  return () => {
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string;
-      if ((Object.prototype as Record<string, unknown>)[key] !== onObject[i]) return false;
-      if ((Array.prototype as unknown as Record<string, unknown>)[key] !== onArray[i]) return false;
-    }
-    return true;
-  };
+  // Generated with the names written out: a property read by a constant name is one cached
+  // look-up, a read by a name from an array is a slow generic one, and this runs on every call.
+  const reads = keys.map((key, i) => `o[${JSON.stringify(key)}] === bo[${i}] && a[${JSON.stringify(key)}] === ba[${i}]`);
+  const check = new Function("o", "a", "bo", "ba", `return () => ${reads.join(" && ") || "true"};`);
+  return check(Object.prototype, Array.prototype, onObject, onArray) as () => boolean;
 }
 
 /** `write` with each frozen record's result kept (see above); `unchanged` as from prototypesUnchanged. */
@@ -99,5 +96,8 @@ export function rememberRecords(write: Serialize, unchanged: () => boolean): { o
     }
     return json;
   };
-  return { one: (value) => (unchanged() ? cached(value) : write(value)), cached };
+  // A value that is not frozen skips the prototype check too: it is written afresh anyway.
+  const one: Serialize = (value) =>
+    typeof value === "object" && value !== null && Object.isFrozen(value) && unchanged() ? cached(value) : write(value);
+  return { one, cached };
 }
