@@ -81,15 +81,19 @@ export interface FileBody {
   readonly size: number;
   readonly etag: string;
   readonly lastModified: Date | null;
+  /** The whole content when it is already in memory: sent in one write, without a stream. */
+  readonly bytes: Buffer | null;
   open(start: number, end: number): Readable;
 }
 
-export function diskBody(path: string, stats: Stats, encoding?: string): FileBody {
+/** A file on disk; `bytes` when its content is already in memory (the static files cache). */
+export function diskBody(path: string, stats: Stats, encoding?: string, bytes: Buffer | null = null): FileBody {
   return {
     size: stats.size,
     etag: `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}${encoding === undefined ? "" : `-${encoding}`}"`,
     lastModified: stats.mtime,
-    open: (start, end) => createReadStream(path, { start, end }),
+    bytes,
+    open: bytes === null ? (start, end) => createReadStream(path, { start, end }) : inMemory(bytes),
   };
 }
 
@@ -98,8 +102,13 @@ function bytesBody(bytes: Buffer): FileBody {
     size: bytes.length,
     etag: `"${createHash("sha256").update(bytes).digest("base64url").slice(0, 27)}"`,
     lastModified: null,
-    open: (start, end) => Readable.from([bytes.subarray(start, end + 1)]),
+    bytes,
+    open: inMemory(bytes),
   };
+}
+
+function inMemory(bytes: Buffer): (start: number, end: number) => Readable {
+  return (start, end) => Readable.from([bytes.subarray(start, end + 1)]);
 }
 
 /**
@@ -215,6 +224,10 @@ export async function sendFile(
   res.writeHead(status, flatten(headers));
   if (req?.method === "HEAD" || size === 0) {
     res.end();
+    return;
+  }
+  if (encoding === null && body.bytes !== null) {
+    res.end(body.bytes.subarray(start, end + 1));
     return;
   }
   const zip: Transform | null = encoding === null ? null : encoder(encoding, policy as CompressionPolicy);

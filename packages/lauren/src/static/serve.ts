@@ -6,13 +6,14 @@
  * matched, so routes always win over files.
  */
 import { realpathSync, type Stats, statSync } from "node:fs";
-import { realpath, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { type IncomingMessage, type ServerResponse, validateHeaderName, validateHeaderValue } from "node:http";
-import { basename, join, resolve, sep } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { ConfigurationError } from "../errors/index.js";
 import { type CompressionOptions, type CompressionPolicy, type Encoding, isCompressible, negotiate, ownPolicy } from "../http/compress.js";
 import { diskBody, mediaType, sendFile } from "../http/file.js";
 import type { ResponseEnv } from "../http/reply.js";
+import { FileCache, type FoundFile, type MemoryCacheOptions } from "./file-cache.js";
 
 export interface StaticFilesOptions {
   /** The folder to serve. Relative paths are resolved against the working directory at start-up. */
@@ -42,6 +43,12 @@ export interface StaticFilesOptions {
    * length, encoding, caching, validators, ranges) are refused here: use the options above.
    */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * Small files are kept in memory (checked against the file's inode, size and modification
+   * time on every request, so edits show at once): sizes, or `false` to read every request
+   * from disk. Default: files up to 256 KiB, 32 MiB per mount.
+   */
+  memoryCache?: MemoryCacheOptions | false;
 }
 
 /** What the mount sets from the file and its options; a `headers` entry may not replace them. */
@@ -100,6 +107,7 @@ export class StaticFiles {
   readonly #precompressed: boolean;
   readonly #policy: CompressionPolicy | null;
   readonly #headers: readonly string[];
+  readonly #cache: FileCache;
   /** The response environment with this mount's compression policy, made once from the app's. */
   #env: { base: ResponseEnv; env: ResponseEnv } | null = null;
 
@@ -124,10 +132,16 @@ export class StaticFiles {
     this.#precompressed = options.precompressed !== false;
     this.#policy = ownPolicy(options.compress, app);
     this.#headers = mountHeaders(options.headers, where);
+    this.#cache = new FileCache(root, options.memoryCache, where);
+  }
+
+  /** Bytes of small files this mount holds in memory (for tests and diagnostics). */
+  get memoryBytes(): number {
+    return this.#cache.bytesHeld;
   }
 
   /** The file for a request path, or null. Never throws for client input. */
-  async resolve(path: string): Promise<{ path: string; stats: Stats } | null> {
+  async resolve(path: string): Promise<FoundFile | null> {
     const segments = this.#segments(path);
     if (segments === null) return null;
     let full = join(this.root, ...segments);
@@ -138,9 +152,7 @@ export class StaticFiles {
       stats = await statOrNull(full);
     }
     if (stats === null || !stats.isFile()) return null;
-    const real = await realpath(full).catch(() => null);
-    if (real === null || !real.startsWith(this.root + sep)) return null;
-    return { path: real, stats };
+    return this.#cache.find(full, stats);
   }
 
   #segments(path: string): string[] | null {
@@ -179,7 +191,7 @@ export class StaticFiles {
       for (const encoding of accepted(res.req as IncomingMessage)) {
         const sibling = await this.#sibling(found.path, encoding);
         if (sibling === null) continue;
-        await sendFile(res, diskBody(sibling.path, sibling.stats, encoding), type, extra, null, env, {
+        await sendFile(res, diskBody(sibling.path, sibling.stats, encoding, sibling.bytes), type, extra, null, env, {
           validators: true,
           ranges: false,
           encoding,
@@ -189,7 +201,7 @@ export class StaticFiles {
     }
     // Sent as is (or compressed on the fly): a cache must still keep it apart from an encoded sibling.
     const vary = this.#precompressed && isCompressible(type);
-    await sendFile(res, diskBody(found.path, found.stats), type, extra, null, env, {
+    await sendFile(res, diskBody(found.path, found.stats, undefined, found.bytes), type, extra, null, env, {
       validators: true,
       ranges: true,
       vary,
@@ -203,13 +215,11 @@ export class StaticFiles {
     return this.#env.env;
   }
 
-  async #sibling(path: string, encoding: string): Promise<{ path: string; stats: Stats } | null> {
+  async #sibling(path: string, encoding: string): Promise<FoundFile | null> {
     const candidate = path + (SUFFIX[encoding] as string);
     const stats = await statOrNull(candidate);
     if (stats === null || !stats.isFile()) return null;
-    const real = await realpath(candidate).catch(() => null);
-    if (real === null || !real.startsWith(this.root + sep)) return null;
-    return { path: real, stats };
+    return this.#cache.find(candidate, stats);
   }
 }
 
