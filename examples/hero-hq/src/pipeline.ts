@@ -4,13 +4,12 @@ import type { HeroConfig } from "./config.js";
 
 // --8<-- [start:code]
 export function pipelineOptions(config: HeroConfig): LaurenOptions {
-  const json = config.LAUREN_LOG_FORMAT === "json";
-  // HQ answers JSON, and nosniff is what keeps a browser from running one as a page. The
-  // headers about documents (framing, CSP, referrer, opener) go on the landing page itself
-  // (DOCUMENT_HEADERS); "all" sends them on every answer too.
-  const middleware: MiddlewareLike[] = [securityHeaders(config.HERO_HQ_SECURITY_HEADERS === "all" ? {} : JSON_ONLY)];
-  // With JSON lines for a collector, every request gets an id: on its log line and echoed in X-Request-Id.
-  if (json) middleware.unshift(requestId());
+  // Every response carries an X-Request-Id (on its log line too with JSON logs) and nosniff,
+  // which keeps a browser from running a JSON body as a page. The headers about documents
+  // (framing, CSP, referrer, opener) go on the landing page itself (DOCUMENT_HEADERS);
+  // HERO_HQ_SECURITY_HEADERS=all sends them on every answer too.
+  const headers = config.HERO_HQ_SECURITY_HEADERS === "all" ? {} : JSON_ONLY;
+  const middleware: MiddlewareLike[] = [requestId(), securityHeaders(headers)];
   if (config.HERO_HQ_CORS_ORIGINS.length > 0) {
     // Listed pages may call HQ with the visitor's session cookie.
     middleware.push(
@@ -23,6 +22,7 @@ export function pipelineOptions(config: HeroConfig): LaurenOptions {
       }),
     );
   }
+  const json = config.LAUREN_LOG_FORMAT === "json";
   return {
     middleware,
     logger: createLogger({ level: config.LAUREN_LOG_LEVEL, format: config.LAUREN_LOG_FORMAT }),
