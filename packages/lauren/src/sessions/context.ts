@@ -15,7 +15,7 @@ import type { RevocationStore } from "./revocation.js";
 import type { SessionSerializer } from "./serializer.js";
 import { type Session, SessionCore, sessionFromCore } from "./session.js";
 import { Signer } from "./signer.js";
-import { LOAD_NOW, type SaveOptions, type SessionStore, type StoredSessionInfo } from "./store.js";
+import { LOAD_NOW, SAVE_NOW, type SaveOptions, type SessionStore, type StoredSessionInfo } from "./store.js";
 
 export class EngineContext {
   readonly store: SessionStore;
@@ -42,7 +42,8 @@ export class EngineContext {
 
   constructor(config: ResolvedSessionConfig, logger: Logger) {
     this.store = config.store;
-    this.#loadNow = loadNowOf(config.store);
+    this.#loadNow = syncOf(config.store, LOAD_NOW, "load");
+    this.#saveNow = syncOf(config.store, SAVE_NOW, "save");
     this.clientSide = config.clientSide;
     this.revocation = config.revocation;
     this.serializer = config.serializer;
@@ -191,6 +192,18 @@ export class EngineContext {
   }
 
   readonly #loadNow: ((id: string) => unknown) | null;
+  readonly #saveNow: ((id: string, data: Record<string, unknown>, opts: SaveOptions) => boolean) | null;
+
+  /** `save`, answered at once when the store keeps its rows in this process. */
+  saveForWrite(id: string, data: Record<string, unknown>, opts: SaveOptions): boolean | Promise<boolean> {
+    const now = this.#saveNow;
+    if (now === null) return this.save(id, data, opts);
+    try {
+      return now.call(this.store, id, data, opts) !== false;
+    } catch (error) {
+      return Promise.reject(this.#unavailable("save", error));
+    }
+  }
 
   /** The stored row; one promise deep (no async wrapper), since every session read comes here. */
   load(id: string): Promise<unknown> {
@@ -270,14 +283,16 @@ export class EngineContext {
 }
 
 /**
- * The store's synchronous load, only while its `load` is the one that method mirrors: a
- * subclass or a wrapper that replaces `load` (to count, fail or transform) keeps its own.
+ * The store's synchronous twin of `method` (under `symbol`), only while `method` is the one
+ * that twin mirrors: a subclass or a wrapper that replaces it (to count, fail or transform)
+ * keeps its own.
  */
-function loadNowOf(store: SessionStore): ((id: string) => unknown) | null {
+// biome-ignore lint/suspicious/noExplicitAny: the twin's signature is the caller's to state
+function syncOf<F extends (...args: any[]) => unknown>(store: SessionStore, symbol: symbol, method: "load" | "save"): F | null {
   let owner: object | null = store;
-  while (owner !== null && !Object.hasOwn(owner, LOAD_NOW)) owner = Object.getPrototypeOf(owner);
+  while (owner !== null && !Object.hasOwn(owner, symbol)) owner = Object.getPrototypeOf(owner);
   if (owner === null) return null;
-  const mirrored = owner as { load?: unknown; [LOAD_NOW]?: unknown };
-  if (store.load !== mirrored.load || typeof mirrored[LOAD_NOW] !== "function") return null;
-  return mirrored[LOAD_NOW] as (id: string) => unknown;
+  const mirrored = owner as Record<string | symbol, unknown>;
+  if (store[method] !== mirrored[method] || typeof mirrored[symbol] !== "function") return null;
+  return mirrored[symbol] as F;
 }

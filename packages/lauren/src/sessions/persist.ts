@@ -83,8 +83,11 @@ function commitServerStore(ctx: EngineContext, core: SessionCore): string | null
   return reissue ? ctx.setCookie(core, ctx.sealId(core)) : null;
 }
 
-/** Creates the row under a freshly minted id; returns the signed cookie value. */
-async function persistNew(ctx: EngineContext, core: SessionCore): Promise<string> {
+/**
+ * Creates the row under a freshly minted id; returns the signed cookie value. Synchronous
+ * when the store answers at once (rows in this process).
+ */
+function persistNew(ctx: EngineContext, core: SessionCore): string | Promise<string> {
   const id = core.id ?? ctx.store.newId();
   // Load rejects any other shape without asking the store, so such an id could never be read back.
   if (!isSessionId(id)) {
@@ -94,13 +97,20 @@ async function persistNew(ctx: EngineContext, core: SessionCore): Promise<string
   const data = fromMap(core.data);
   const opts: SaveOptions = { ttl: ctx.ttlFor(core), changed: Object.keys(data), deleted: [], minted: true };
   ctx.fileUnderUser(core, opts);
-  await ctx.save(id, data, opts);
+  const saved = ctx.saveForWrite(id, data, opts);
+  if (saved instanceof Promise) return saved.then(() => sealNew(ctx, core));
+  return sealNew(ctx, core);
+}
+
+function sealNew(ctx: EngineContext, core: SessionCore): string {
   core.issuedAt = ctx.now();
   return ctx.sealId(core);
 }
 
-async function persistFirst(ctx: EngineContext, core: SessionCore): Promise<string> {
-  return ctx.setCookie(core, await persistNew(ctx, core));
+function persistFirst(ctx: EngineContext, core: SessionCore): string | Promise<string> {
+  const value = persistNew(ctx, core);
+  if (value instanceof Promise) return value.then((sealed) => ctx.setCookie(core, sealed));
+  return ctx.setCookie(core, value);
 }
 
 /**

@@ -59,6 +59,8 @@ export const SESSION_EXPIRES_AT: unique symbol = Symbol.for("lauren.sessions.exp
  * queue. Not part of the store contract; the engine falls back to `load` without it.
  */
 export const LOAD_NOW: unique symbol = Symbol("lauren.sessions.loadNow");
+/** Internal, as `LOAD_NOW`: `save` answered synchronously (`true` = saved, `false` = dropped). */
+export const SAVE_NOW: unique symbol = Symbol("lauren.sessions.saveNow");
 
 export abstract class SessionStore {
   /** `true` for the stateless cookie store: data rides in the cookie, never in `load`/`save`. */

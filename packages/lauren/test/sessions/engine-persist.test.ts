@@ -1,7 +1,40 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { SessionTooLargeError, SignedCookieSessionStore, signValue } from "../../src/sessions/index.js";
-import { Clock, cookieValue, envelope, loggedIn, MemoryLogger, makeEngine, request, ScriptedStore, SECRET } from "./helpers.js";
+import { InMemorySessionStore, SessionTooLargeError, SignedCookieSessionStore, signValue } from "../../src/sessions/index.js";
+import { SAVE_NOW, type SaveOptions } from "../../src/sessions/store.js";
+import { Clock, cookieValue, envelope, header, loggedIn, MemoryLogger, makeEngine, request, ScriptedStore, SECRET } from "./helpers.js";
+
+/** The in-memory store, with its synchronous save failing as a broken store would. */
+class BrokenMemory extends InMemorySessionStore {
+  override [SAVE_NOW](_id: string, _data: Record<string, unknown>, _opts: SaveOptions): boolean {
+    throw new Error("disk on fire");
+  }
+}
+
+test("a first save to the in-memory store commits synchronously, and fails closed when it throws", async () => {
+  const memory = makeEngine({ store: new InMemorySessionStore() });
+  const fresh = memory.load(undefined);
+  assert.ok(!(fresh instanceof Promise));
+  fresh.set("hero_id", 3);
+  const cookie = memory.commit(fresh);
+  assert.equal(typeof cookie, "string", "no promise for a row in this process");
+  const back = memory.load(header(memory, cookieValue(cookie as string)));
+  assert.ok(!(back instanceof Promise));
+  assert.equal(back.get("hero_id"), 3);
+
+  const wrapped = makeEngine({ store: new ScriptedStore() });
+  const viaSave = await wrapped.load(undefined);
+  viaSave.set("hero_id", 3);
+  assert.ok(wrapped.commit(viaSave) instanceof Promise, "an overridden save is called");
+
+  const logger = new MemoryLogger();
+  const broken = makeEngine({ store: new BrokenMemory() }, logger);
+  const doomed = broken.load(undefined);
+  assert.ok(!(doomed instanceof Promise));
+  doomed.set("hero_id", 3);
+  await assert.rejects(Promise.resolve(broken.commit(doomed)), { name: "SessionStoreUnavailableError" });
+  assert.ok(logger.entries.some((e) => e.level === "error" && e.fields?.operation === "save"));
+});
 
 describe("persist (SESSIONS.md §6)", () => {
   describe("rule 1: a pure read", () => {

@@ -11,6 +11,7 @@ import { setOwn } from "../plain-object.js";
 import {
   LOAD_NOW,
   newSessionId,
+  SAVE_NOW,
   type SaveOptions,
   SESSION_EXPIRES_AT,
   SessionStore,
@@ -105,12 +106,17 @@ export class InMemorySessionStore extends SessionStore {
   }
 
   save(id: string, data: Record<string, unknown>, opts: SaveOptions): Promise<boolean> {
+    return this[SAVE_NOW](id, data, opts) ? RESOLVED_TRUE : RESOLVED_FALSE;
+  }
+
+  /** `save` without the promise, for the engine's writes. */
+  [SAVE_NOW](id: string, data: Record<string, unknown>, opts: SaveOptions): boolean {
     let row = this.#live(id);
     const now = this.#clock();
     if (opts.minted) {
       if (row !== undefined) this.#unfile(id, row);
       row = { values: new Map(), expiresAt: null, createdAt: now, lastSeenAt: now, userId: null };
-    } else if (row === undefined) return RESOLVED_FALSE;
+    } else if (row === undefined) return false;
     for (const key of opts.changed) {
       const value = Object.hasOwn(data, key) ? encode(data[key]) : undefined;
       if (value === undefined) row.values.delete(key);
@@ -127,7 +133,7 @@ export class InMemorySessionStore extends SessionStore {
     this.#promote(id, row);
     this.#evict();
     this.#sweeper.ensureRunning();
-    return RESOLVED_TRUE;
+    return true;
   }
 
   override touch(id: string, ttl: number): Promise<void> {
