@@ -61,6 +61,12 @@ function targets(results) {
   /** @type {[string, string, string, boolean | null][]} */
   const out = [];
   const cpu = (/** @type {string} */ n, /** @type {string} */ id) => t[n]?.[id]?.cpuRatio ?? null;
+  // The four original scenarios: Lauren's requests per second ÷ raw node:http's, in this run.
+  const goals = { a: ["heroes", 0.85], b: ["session read", 0.8], c: ["anonymous", 0.85], d: ["login", 0.75] };
+  for (const [id, [what, goal]] of Object.entries(goals)) {
+    const ratio = t.lauren?.[id]?.ratio ?? null;
+    if (ratio !== null) out.push([`(${id}) ${what}: Lauren's req/s ÷ raw node:http`, x2(ratio), `≥ ${goal.toFixed(2)}×`, ratio >= goal]);
+  }
   const g = cpu("lauren", "g");
   if (g !== null) out.push(["(g) 1,000 heroes: Lauren's CPU per request ÷ raw node:http", x2(g), "≤ 0.80×", g <= 0.8]);
   for (const id of ["s", "u"]) {
