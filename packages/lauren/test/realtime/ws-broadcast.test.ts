@@ -63,6 +63,32 @@ describe("BroadcastGroup", { timeout: 30_000 }, () => {
     }
   });
 
+  test("a broadcast reaches every member as a text frame, every code point intact", async () => {
+    const app = LaurenFactory.create(NewsModule, { logger: false });
+    const client = new WsTestClient(app);
+    const room = app.get(Newsroom);
+    try {
+      const a = await client.connect("/news?topics=intl");
+      const b = await client.connect("/news?topics=intl");
+      await a.receiveJson();
+      await b.receiveJson();
+      const frame = new Promise<{ data: Buffer; isBinary: boolean }>((resolve) => {
+        a.raw.once("message", (data: Buffer, isBinary: boolean) => resolve({ data, isBinary }));
+      });
+      const text = "héros 🚀 \u2028 \ud83d end";
+      assert.equal(await room.broadcast("intl", text), 2);
+      const got = await frame;
+      assert.equal(got.isBinary, false);
+      assert.equal(got.data.toString("utf8"), Buffer.from(text, "utf8").toString("utf8"));
+      assert.equal(await b.receive(), Buffer.from(text, "utf8").toString("utf8"));
+      assert.equal(await room.broadcast("intl", { chat: "naïve ✓" }), 2);
+      assert.deepEqual(await b.receiveJson(), { chat: "naïve ✓" });
+    } finally {
+      await client.close();
+      await app.shutdown();
+    }
+  });
+
   test("a member that stops reading is dropped and pruned; the others keep receiving", async () => {
     const app = LaurenFactory.create(NewsModule, { logger: false });
     const client = new WsTestClient(app);

@@ -6,7 +6,7 @@
  * `members` and `count` describe this process's connections.
  */
 import type { BroadcastAdapter, BroadcastLink } from "./broadcast-adapter.js";
-import { WebSocketClosedError, type WebSocketConnection } from "./connection.js";
+import { SEND_TEXT_BYTES, WebSocketClosedError, type WebSocketConnection } from "./connection.js";
 import { type BroadcastListenOptions, RoomFeed } from "./room-feed.js";
 
 export interface BroadcastOptions {
@@ -123,10 +123,12 @@ export class BroadcastGroup {
     const members = this.#rooms.get(room);
     if (members === undefined) return 0;
     let sent = 0;
+    // Encoded once for the whole room: each connection then only frames the same bytes.
+    const bytes = Buffer.from(text, "utf8");
     for (const ws of [...members]) {
       if (ws === exclude) continue;
       try {
-        ws.send(text);
+        ws[SEND_TEXT_BYTES](bytes);
         sent++;
       } catch (error) {
         if (!(error instanceof WebSocketClosedError)) throw error;

@@ -17,6 +17,9 @@ export class WebSocketClosedError extends Error {
   }
 }
 
+/** Key of the connection's send for text already encoded (used by broadcasts, not public). */
+export const SEND_TEXT_BYTES: unique symbol = Symbol("lauren.ws.sendTextBytes");
+
 export class WebSocketConnection {
   static readonly CONNECTING = 0;
   static readonly OPEN = 1;
@@ -59,13 +62,26 @@ export class WebSocketConnection {
 
   /** Sends a text frame. Throws WebSocketClosedError when the connection is not open. */
   send(text: string): void {
+    this.#writable();
+    this.#socket.send(text);
+  }
+
+  /**
+   * Internal: a text frame whose UTF-8 bytes are already made, for a broadcast that sends one
+   * message to many connections (encoded once, not once per connection).
+   */
+  [SEND_TEXT_BYTES](bytes: Buffer): void {
+    this.#writable();
+    this.#socket.send(bytes, { binary: false });
+  }
+
+  #writable(): void {
     if (this.#socket.readyState !== 1) throw new WebSocketClosedError(this.id);
     if (this.#socket.bufferedAmount > this.#maxBuffered) {
       // The client stopped reading; keeping its backlog would let it exhaust our memory.
       this.#socket.terminate();
       throw new WebSocketClosedError(this.id);
     }
-    this.#socket.send(text);
   }
 
   /** Sends `value` as compact JSON in a text frame. */
