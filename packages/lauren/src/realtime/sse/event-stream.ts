@@ -83,7 +83,7 @@ export class EventStream extends HttpResponse {
           finished = true;
           break;
         }
-        if (!writer.write(frameItem(next.value)) && (await writer.drained()) === STOPPED) break;
+        if (!writer.write(frameOf(next.value)) && (await writer.drained()) === STOPPED) break;
       }
     } catch (error) {
       env.logger.error("event stream producer failed; ending the stream", { error });
@@ -141,4 +141,18 @@ function stop(iterator: AnyIterator, env: ResponseEnv): void {
   } catch (error) {
     env.logger.error("event stream producer failed while stopping", { error });
   }
+}
+
+/**
+ * The last string item's frame, encoded. A room's message reaches every stream that listens
+ * to the room one after the other, so it is framed and encoded once rather than per stream.
+ */
+let recent: { readonly text: string; readonly frame: Buffer } | null = null;
+
+function frameOf(item: SseItem): string | Buffer {
+  if (typeof item !== "string") return frameItem(item);
+  if (recent !== null && recent.text === item) return recent.frame;
+  const frame = Buffer.from(frameItem(item), "utf8");
+  recent = { text: item, frame };
+  return frame;
 }

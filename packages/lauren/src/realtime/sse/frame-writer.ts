@@ -93,7 +93,7 @@ export class FrameWriter {
   }
 
   /** Writes one frame; false when the socket buffer is full and the caller should wait. */
-  write(frame: string): boolean {
+  write(frame: string | Buffer): boolean {
     this.#timer?.refresh();
     return this.#res.write(frame);
   }
