@@ -18,8 +18,7 @@
  * `Object.prototype` or `Array.prototype`, the cache is bypassed.
  */
 import { types } from "node:util";
-
-export type Serialize = (value: unknown) => string;
+import type { Serialize } from "./serialize.js";
 
 /** Marks a frozen object already found not to be a record (so it is not walked again). */
 const NOT_A_RECORD = 0;

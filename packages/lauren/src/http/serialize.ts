@@ -109,7 +109,7 @@ function resolved(root: Record<string, unknown>, schema: unknown): Record<string
 }
 
 /** An object schema written the same way whatever the value: its records can be remembered. */
-function isPlainObject(schema: Record<string, unknown> | null): boolean {
+function isFixedObjectSchema(schema: Record<string, unknown> | null): boolean {
   return schema !== null && schema.type === "object" && !DISPATCH.some((key) => key in schema);
 }
 
@@ -123,10 +123,11 @@ function withFrozenRecords(body: Record<string, unknown>, stringify: Serialize):
   const root = resolved(body, body);
   if (root === null) return stringify;
   const unchanged = prototypesUnchanged(declaredNames(body));
-  if (isPlainObject(root)) return rememberRecords(stringify, unchanged).one;
+  if (isFixedObjectSchema(root)) return rememberRecords(stringify, unchanged).one;
   const items = root.items;
   const shape = resolved(body, items);
-  if (root.type !== "array" || DISPATCH.some((key) => key in root) || "additionalItems" in root || !isPlainObject(shape)) return stringify;
+  if (root.type !== "array" || DISPATCH.some((key) => key in root) || "additionalItems" in root || !isFixedObjectSchema(shape))
+    return stringify;
   const { definitions, $defs } = body;
   const itemSchema = {
     ...(definitions === undefined ? {} : { definitions }),

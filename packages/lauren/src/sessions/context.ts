@@ -39,6 +39,9 @@ export class EngineContext {
   readonly absoluteTimeout: number | null;
   readonly userIdKey: string;
   readonly now: () => number;
+  /** The store's synchronous `load`/`save` when it keeps its rows in this process (see `syncOf`). */
+  readonly #loadNow: ((id: string) => unknown) | null;
+  readonly #saveNow: ((id: string, data: Record<string, unknown>, opts: SaveOptions) => boolean) | null;
 
   constructor(config: ResolvedSessionConfig, logger: Logger) {
     this.store = config.store;
@@ -190,9 +193,6 @@ export class EngineContext {
       return Promise.reject(this.#unavailable("load", error));
     }
   }
-
-  readonly #loadNow: ((id: string) => unknown) | null;
-  readonly #saveNow: ((id: string, data: Record<string, unknown>, opts: SaveOptions) => boolean) | null;
 
   /** `save`, answered at once when the store keeps its rows in this process. */
   saveForWrite(id: string, data: Record<string, unknown>, opts: SaveOptions): boolean | Promise<boolean> {
