@@ -293,7 +293,7 @@ export class Dispatcher {
   /** Returns the request's task run (if any) so a tracked completion also waits for it. */
   readonly #done = (tasks: Tasks | undefined): Promise<void> | undefined => {
     this.inFlight--;
-    if (this.inFlight === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+    if (this.inFlight === 0 && this.#idleWaiters.length > 0) for (const wake of this.#idleWaiters.splice(0)) wake();
     return tasks?.[0];
   };
 

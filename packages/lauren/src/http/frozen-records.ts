@@ -80,9 +80,11 @@ export function rememberRecords(write: Serialize, unchanged: () => boolean): { o
   const cache = new WeakMap<object, string | typeof NOT_A_RECORD>();
   /** For a call already past the prototype check. */
   const cached = (value: unknown): string => {
-    if (typeof value !== "object" || value === null || !Object.isFrozen(value)) return write(value);
+    if (typeof value !== "object" || value === null) return write(value);
+    // Looked up before the frozen check: a record in the cache was frozen, and freezing lasts.
     const known = cache.get(value);
     if (typeof known === "string") return known;
+    if (known === undefined && !Object.isFrozen(value)) return write(value);
     const json = write(value);
     if (known === undefined) {
       if (isFrozenRecord(value)) {

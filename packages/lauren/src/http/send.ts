@@ -5,6 +5,7 @@
  */
 import { type ServerResponse, validateHeaderName, validateHeaderValue } from "node:http";
 import { errorBody, type HttpError } from "../errors/index.js";
+import { writeOwnHead } from "./server-response.js";
 
 const JSON_TYPE = "application/json";
 
@@ -16,7 +17,7 @@ export function writeJson(res: ServerResponse, status: number, json: string, set
     setCookie === null
       ? ["content-type", JSON_TYPE, "content-length", String(Buffer.byteLength(json))]
       : ["content-type", JSON_TYPE, "set-cookie", setCookie, "content-length", String(Buffer.byteLength(json))];
-  res.writeHead(status, headers);
+  writeOwnHead(res, status, headers);
   res.end(json);
 }
 
@@ -34,7 +35,7 @@ export function writeBody(
   if (setCookie !== null) headers.push("set-cookie", setCookie);
   if (payload !== null) headers.push("content-length", String(Buffer.byteLength(payload)));
   else if (status !== 204 && status !== 304 && !(status >= 100 && status < 200)) headers.push("content-length", "0");
-  res.writeHead(status, flatten(headers));
+  writeOwnHead(res, status, flatten(headers));
   res.end(payload ?? undefined);
 }
 

@@ -18,22 +18,40 @@ export class LaurenServerResponse extends ServerResponse {
     const defaults = this.defaultHeaders;
     if (defaults !== null) {
       this.defaultHeaders = null;
-      if (typeof reason !== "string") {
-        headers = reason;
-        reason = undefined;
-      }
-      headers = withDefaults(this, defaults, headers);
+      if (typeof reason === "string") headers = withDefaults(this, defaults, headers);
+      else reason = withDefaults(this, defaults, reason);
     }
-    // biome-ignore lint/suspicious/noExplicitAny: forwards node's overloaded signature as it came
-    const write = super.writeHead as (...args: any[]) => this;
-    return reason === undefined ? write.call(this, status, headers) : write.call(this, status, reason, headers);
+    // node's writeHead takes (status, headers) and (status, reason, headers) alike: a
+    // non-string `reason` is read as the headers.
+    return super.writeHead(status, reason as string, headers as OutgoingHttpHeaders);
   }
 }
 
+/**
+ * Writes a head that the caller built for this call alone, adding the defaults to it in place
+ * (no copy). Lauren's own writers use it; any other `writeHead` gets a merged copy.
+ */
+export function writeOwnHead(res: ServerResponse, status: number, head: (string | string[])[]): void {
+  const defaults = (res as Partial<LaurenServerResponse>).defaultHeaders;
+  if (defaults !== undefined && defaults !== null) {
+    (res as LaurenServerResponse).defaultHeaders = null;
+    for (let i = 0; i < defaults.length; i += 2) {
+      const name = defaults[i] as string;
+      if (!has(head, name) && !res.hasHeader(name)) head.push(name, defaults[i + 1] as string);
+    }
+  }
+  res.writeHead(status, head);
+}
+
+/**
+ * Whether the head names `name` (lower-case). Length and first letter are compared before
+ * a case fold, which is the costly part and is then rarely needed.
+ */
 function has(head: Head, name: string): boolean {
   for (let i = 0; i < head.length; i += 2) {
     const at = head[i] as string;
-    if (at === name || at.toLowerCase() === name) return true;
+    if (at === name) return true;
+    if (at.length === name.length && (at.charCodeAt(0) | 0x20) === name.charCodeAt(0) && at.toLowerCase() === name) return true;
   }
   return false;
 }
@@ -41,6 +59,13 @@ function has(head: Head, name: string): boolean {
 function withDefaults(res: ServerResponse, defaults: readonly string[], headers: unknown): unknown {
   if (Array.isArray(headers)) {
     const head = headers as Head;
+    let taken = false;
+    for (let i = 0; i < defaults.length && !taken; i += 2) {
+      const name = defaults[i] as string;
+      taken = has(head, name) || res.hasHeader(name);
+    }
+    // Usually no default is set by the head: one allocation of the right size.
+    if (!taken) return head.concat(defaults);
     const out = head.slice();
     for (let i = 0; i < defaults.length; i += 2) {
       const name = defaults[i] as string;

@@ -16,6 +16,7 @@ import {
   requestId,
   securityHeaders,
 } from "../../src/index.js";
+import { nextRequestId } from "../../src/pipeline/builtins/request-id.js";
 import { TestClient } from "../../src/testing/index.js";
 import { recordingLogger } from "../core/support.js";
 
@@ -188,6 +189,17 @@ describe("requestId()", () => {
     const none = await c.get("/nowhere");
     assert.match(none.header("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
     assert.notEqual(none.header("x-request-id"), bad.header("x-request-id"));
+  });
+
+  it("generates ids that share the process's random part and count up, across the 4,096-id blocks", () => {
+    const ids = Array.from({ length: 9000 }, () => nextRequestId());
+    assert.equal(new Set(ids).size, ids.length);
+    const first = ids[0] as string;
+    for (const [i, id] of ids.entries()) {
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.equal(id.slice(0, 24), first.slice(0, 24));
+      assert.equal(Number.parseInt(id.slice(24), 16), Number.parseInt(first.slice(24), 16) + i, id);
+    }
   });
 
   it("puts the id on every log line of the request", async () => {
