@@ -38,6 +38,33 @@ describe("stores (SESSIONS.md §8)", () => {
       assert.deepEqual(await store.load(ID(1)), { i: 1 });
     });
 
+    test("eviction keeps least-recently-used order through thousands of writes, reads and a sweep", async () => {
+      // A model LRU (a plain array) next to the store; the store's eviction goes on from where
+      // it stopped, so this covers rows promoted behind and ahead of it and a sweep in between.
+      const clock = new Clock();
+      const store = new InMemorySessionStore({ clock: clock.read, maxSessions: 40, sweepIntervalMs: 60_000 });
+      const model: number[] = [];
+      const touch = (n: number) => {
+        const at = model.indexOf(n);
+        if (at !== -1) model.splice(at, 1);
+        model.push(n);
+        if (model.length > 40) model.shift();
+      };
+      for (let n = 1; n <= 3000; n++) {
+        await store.save(ID(n), { n }, opts(["n"], [], true, null));
+        touch(n);
+        const old = n - 1 - ((n * 7) % 39);
+        if (old > 0 && model.includes(old)) {
+          assert.deepEqual(await store.load(ID(old)), { n: old });
+          touch(old);
+        }
+        if (n === 1500) store.sweep();
+      }
+      assert.equal(store.size, 40);
+      for (let n = 1; n <= 3000; n++) assert.equal((await store.load(ID(n))) !== null, model.includes(n), `row ${n}`);
+      store.close();
+    });
+
     test("a flood of new sessions against a small maxSessions stays at its bound", async () => {
       const store = new InMemorySessionStore({ maxSessions: 50 });
       const engine = makeEngine({ store });

@@ -55,6 +55,7 @@ const RESOLVED_TRUE = Promise.resolve(true);
 const RESOLVED_FALSE = Promise.resolve(false);
 const RESOLVED_NULL = Promise.resolve(null);
 const RESOLVED = Promise.resolve();
+const ITERATION_DONE: IteratorResult<string> = { done: true, value: undefined };
 
 function dataOf(row: Row): Record<string, unknown> {
   const data: Record<string, unknown> = {};
@@ -64,6 +65,8 @@ function dataOf(row: Row): Record<string, unknown> {
 
 export class InMemorySessionStore extends SessionStore {
   readonly #rows = new Map<string, Row>();
+  /** Where eviction goes on from (see #evict); null until it is needed. */
+  #cursor: MapIterator<string> | null = null;
   /** Per-user index: user id → ids of that user's sessions. */
   readonly #byUser = new Map<string, Set<string>>();
   readonly #listeners = new Set<(event: SessionStoreEvent) => void>();
@@ -185,6 +188,8 @@ export class InMemorySessionStore extends SessionStore {
     for (const [id, row] of this.#rows) {
       if (row.expiresAt !== null && now >= row.expiresAt) this.#remove(id, row);
     }
+    // An idle cursor would hold on to the tables the map has outgrown; eviction starts a new one.
+    this.#cursor = null;
   }
 
   /** Stops the sweep timer. */
@@ -230,10 +235,21 @@ export class InMemorySessionStore extends SessionStore {
     this.#rows.set(id, row);
   }
 
+  /**
+   * Drops the least recently used rows while there are too many. A fresh `keys()` iterator
+   * would step over every row deleted since the table was last compacted, tens of thousands
+   * at the cap: one iterator kept across calls steps over each only once. Everything behind
+   * it has been evicted, and promoted or new rows are appended, so it always meets the
+   * oldest live row next.
+   */
   #evict(): void {
     while (this.#rows.size > this.#maxSessions) {
-      const oldest = this.#rows.keys().next();
-      if (oldest.done === true) return;
+      let oldest = this.#cursor === null ? ITERATION_DONE : this.#cursor.next();
+      if (oldest.done === true) {
+        this.#cursor = this.#rows.keys();
+        oldest = this.#cursor.next();
+        if (oldest.done === true) return;
+      }
       this.#remove(oldest.value, this.#rows.get(oldest.value) as Row);
     }
   }
