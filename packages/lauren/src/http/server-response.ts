@@ -35,12 +35,17 @@ export function writeOwnHead(res: ServerResponse, status: number, head: (string 
   const defaults = (res as Partial<LaurenServerResponse>).defaultHeaders;
   if (defaults !== undefined && defaults !== null) {
     (res as LaurenServerResponse).defaultHeaders = null;
-    for (let i = 0; i < defaults.length; i += 2) {
-      const name = defaults[i] as string;
-      if (!has(head, name) && !res.hasHeader(name)) head.push(name, defaults[i + 1] as string);
-    }
+    appendDefaults(res, defaults, head);
   }
   res.writeHead(status, head);
+}
+
+/** Pushes onto `head` each default it does not name itself (nor `res` already holds). */
+function appendDefaults(res: ServerResponse, defaults: readonly string[], head: Head): void {
+  for (let i = 0; i < defaults.length; i += 2) {
+    const name = defaults[i] as string;
+    if (!has(head, name) && !res.hasHeader(name)) head.push(name, defaults[i + 1] as string);
+  }
 }
 
 /**
@@ -58,19 +63,9 @@ function has(head: Head, name: string): boolean {
 
 function withDefaults(res: ServerResponse, defaults: readonly string[], headers: unknown): unknown {
   if (Array.isArray(headers)) {
-    const head = headers as Head;
-    let taken = false;
-    for (let i = 0; i < defaults.length && !taken; i += 2) {
-      const name = defaults[i] as string;
-      taken = has(head, name) || res.hasHeader(name);
-    }
-    // Usually no default is set by the head: one allocation of the right size.
-    if (!taken) return head.concat(defaults);
-    const out = head.slice();
-    for (let i = 0; i < defaults.length; i += 2) {
-      const name = defaults[i] as string;
-      if (!has(head, name) && !res.hasHeader(name)) out.push(name, defaults[i + 1] as string);
-    }
+    // Someone else's array (it may be reused across responses): merged into a copy.
+    const out = (headers as Head).slice();
+    appendDefaults(res, defaults, out);
     return out;
   }
   if (headers !== undefined && headers !== null) {

@@ -55,7 +55,6 @@ const RESOLVED_TRUE = Promise.resolve(true);
 const RESOLVED_FALSE = Promise.resolve(false);
 const RESOLVED_NULL = Promise.resolve(null);
 const RESOLVED = Promise.resolve();
-const ITERATION_DONE: IteratorResult<string> = { done: true, value: undefined };
 
 function dataOf(row: Row): Record<string, unknown> {
   const data: Record<string, unknown> = {};
@@ -244,8 +243,8 @@ export class InMemorySessionStore extends SessionStore {
    */
   #evict(): void {
     while (this.#rows.size > this.#maxSessions) {
-      let oldest = this.#cursor === null ? ITERATION_DONE : this.#cursor.next();
-      if (oldest.done === true) {
+      let oldest = this.#cursor?.next();
+      if (oldest === undefined || oldest.done === true) {
         this.#cursor = this.#rows.keys();
         oldest = this.#cursor.next();
         if (oldest.done === true) return;
